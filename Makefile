@@ -1,0 +1,68 @@
+# Rampart's front door, in DuckDB's manner: every target does its own set-up.
+#   make demo   build and analyze a shipped capture
+#   make test   deps, release + ASan/UBSan builds, the whole ctest suite
+.DEFAULT_GOAL := release
+SHELL := /bin/bash
+
+GENERATOR := -G Ninja
+CCACHE := $(shell command -v ccache 2>/dev/null)
+CMAKE_COMMON := $(GENERATOR) -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
+	$(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+JOBS ?= $(shell nproc)
+
+# Debian 12 packages the build, the tests, the benchmarks and the fuzzers need.
+DEBIAN_PACKAGES := build-essential cmake ninja-build ccache pkg-config python3 \
+	libpcap-dev nlohmann-json3-dev libcli11-dev libfmt-dev \
+	libgtest-dev libgmock-dev libbenchmark-dev \
+	clang-14 libclang-rt-14-dev llvm-14 clang-format clang-tidy \
+	tshark tcpdump
+
+.PHONY: deps release debug test demo bench fuzz format tidy clean
+
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get -o DPkg::Lock::Timeout=600 update -q && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q $$missing; \
+	else echo "make deps: all Debian packages present"; fi
+
+build/release/build.ninja:
+	cmake -S . -B build/release $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release
+
+build/debug/build.ninja:
+	cmake -S . -B build/debug $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DRAMPART_SANITIZE=ON
+
+release: deps build/release/build.ninja
+	cmake --build build/release -j $(JOBS)
+
+debug: deps build/debug/build.ninja
+	cmake --build build/debug -j $(JOBS)
+
+test: release debug
+	cd build/release && ctest --output-on-failure -j $(JOBS)
+	cd build/debug && ctest --output-on-failure -j $(JOBS) -LE slow
+
+demo: release
+	./build/release/rampart analyze tests/data/captures/benign/slips_test7_home_lan_mixed.pcap tests/data/captures/attacks/zeek_gre_sample.pcap
+
+bench: release
+	python3 bench/run_bench.py --build build/release --out build/bench
+
+fuzz: deps
+	cmake -S . -B build/fuzz $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DRAMPART_FUZZ=ON
+	cmake --build build/fuzz -j $(JOBS) --target fuzzers
+	bash fuzz/run_all.sh build/fuzz $${FUZZ_SECONDS:-30}
+
+format:
+	find src tests fuzz bench tools -name '*.cc' -o -name '*.h' | xargs clang-format -i
+
+tidy: release
+	run-clang-tidy -p build/release -quiet 'src/.*' || clang-tidy -p build/release $$(find src -name '*.cc')
+
+clean:
+	rm -rf build

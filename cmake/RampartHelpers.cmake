@@ -1,0 +1,36 @@
+# Warnings are errors in the project's own code only.
+set(RAMPART_WARNINGS
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+  -Wimplicit-fallthrough -Wmissing-declarations -Werror)
+
+if(RAMPART_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+if(RAMPART_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# One module a folder: rampart_add_module(NAME SOURCES ... DEPS ...)
+function(rampart_add_module name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(rampart_${name} STATIC ${ARG_SOURCES})
+  target_include_directories(rampart_${name} PUBLIC ${CMAKE_SOURCE_DIR}/src)
+  target_compile_options(rampart_${name} PRIVATE ${RAMPART_WARNINGS})
+  target_link_libraries(rampart_${name} PUBLIC ${ARG_DEPS})
+endfunction()
+
+# rampart_add_test(NAME SOURCES ... DEPS ... [LABELS ...])
+function(rampart_add_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_compile_options(${name} PRIVATE ${RAMPART_WARNINGS})
+  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/tests)
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
+  target_compile_definitions(${name} PRIVATE RAMPART_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+  add_test(NAME ${name} COMMAND ${name})
+  if(ARG_LABELS)
+    set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}")
+  endif()
+endfunction()

@@ -1,0 +1,27 @@
+#pragma once
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace rampart {
+
+struct AnalyzeOptions {
+  std::vector<std::string> inputs;
+  bool json = false;
+  size_t host_limit = 20;  // SIZE_MAX = all
+  size_t host_memcap_bytes = size_t{1} << 30;
+  bool progress = true;
+};
+
+//! Exit codes of `rampart analyze` (docs/report.md).
+namespace exit_code {
+constexpr int kOk = 0;
+constexpr int kUnreadable = 1;  // an input could not be opened or is not a capture
+constexpr int kUsage = 2;
+constexpr int kDamaged = 3;     // the report was written, but an input was truncated or corrupt
+}  // namespace exit_code
+
+//! Runs `rampart analyze`, printing the report to stdout; returns the process exit code.
+int RunAnalyze(const AnalyzeOptions& options);
+
+}  // namespace rampart

@@ -1,0 +1,69 @@
+// rampart: see IoT-botnet DDoS and stop it. Subcommands are wired here and nowhere else.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <string>
+
+#include "app/analyze_command.h"
+
+namespace {
+
+//! "all" or a count.
+bool ParseHostLimit(const std::string& text, size_t* limit) {
+  if (text == "all") {
+    *limit = SIZE_MAX;
+    return true;
+  }
+  try {
+    size_t used = 0;
+    const unsigned long long value = std::stoull(text, &used);
+    if (used != text.size()) {
+      return false;
+    }
+    *limit = static_cast<size_t>(value);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"rampart: detect and stop IoT-botnet DDoS"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "rampart 0.1.0");
+
+  rampart::AnalyzeOptions analyze;
+  std::string hosts = "20";
+  size_t memcap_mib = 1024;
+  CLI::App* analyze_cmd =
+      app.add_subcommand("analyze", "Analyze pcap/pcapng captures and print the traffic picture");
+  analyze_cmd->add_option("files", analyze.inputs, "Capture files (- for standard input)")
+      ->required();
+  analyze_cmd->add_flag("--json", analyze.json, "Print the JSON report (docs/report.md)");
+  analyze_cmd->add_option("--hosts", hosts, "How many hosts to list: N or all")
+      ->default_val("20");
+  analyze_cmd->add_option("--host-memcap", memcap_mib, "Host table memory cap in MiB")
+      ->default_val(1024)
+      ->check(CLI::Range(1, 1 << 20));
+  analyze_cmd->add_flag("!--no-progress", analyze.progress, "Never draw the progress bar");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : rampart::exit_code::kUsage;
+  }
+
+  if (analyze_cmd->parsed()) {
+    if (!ParseHostLimit(hosts, &analyze.host_limit)) {
+      fmt::print(stderr, "rampart: --hosts takes a number or 'all', not '{}'\n", hosts);
+      return rampart::exit_code::kUsage;
+    }
+    analyze.host_memcap_bytes = memcap_mib << 20;
+    return rampart::RunAnalyze(analyze);
+  }
+  return rampart::exit_code::kUsage;
+}

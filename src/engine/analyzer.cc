@@ -1,0 +1,22 @@
+#include "engine/analyzer.h"
+
+#include "core/hash.h"
+
+namespace rampart {
+
+Analyzer::Analyzer(const AnalyzerOptions& options)
+    : hosts_(options.host_memcap_bytes, options.hash_seed != 0 ? options.hash_seed : RandomSeed()) {}
+
+void Analyzer::TapDns(const RawPacket& packet, const PacketMeta& meta) {
+  if (meta.payload_len == 0 ||
+      static_cast<uint32_t>(meta.payload_offset) + meta.payload_len > packet.cap_len) {
+    return;
+  }
+  if (ParseDns(packet.data + meta.payload_offset, meta.payload_len, dns_, decode_stats_)) {
+    summary_.CountDns(dns_);
+  } else {
+    summary_.dns_malformed++;
+  }
+}
+
+}  // namespace rampart

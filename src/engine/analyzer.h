@@ -1,0 +1,62 @@
+#pragma once
+#include <array>
+#include <cstddef>
+
+#include "capture/raw_packet.h"
+#include "decode/decode_events.h"
+#include "decode/dns.h"
+#include "decode/packet_decoder.h"
+#include "decode/packet_meta.h"
+#include "track/host_table.h"
+#include "track/traffic_summary.h"
+
+namespace rampart {
+
+struct AnalyzerOptions {
+  size_t host_memcap_bytes = size_t{1} << 30;  // 1 GiB: 8M hosts before eviction starts
+  uint64_t hash_seed = 0;                      // 0 = random
+};
+
+//! One worker's pipeline: decode each frame into a PacketMeta, run the protocol taps that need the
+//! frame's bytes (DNS for now) while they are valid, and hand metas to the counters in batches so
+//! the host table can prefetch. Owns all its state; nothing here takes a lock or allocates per
+//! packet.
+class Analyzer {
+ public:
+  explicit Analyzer(const AnalyzerOptions& options);
+
+  void Process(const RawPacket& packet) {
+    PacketMeta& meta = batch_[batch_size_];
+    DecodePacket(packet, meta, decode_stats_);
+    if (IsDnsCandidate(meta)) {
+      TapDns(packet, meta);
+    }
+    summary_.Count(meta);
+    if (++batch_size_ == kBatch) {
+      Flush();
+    }
+  }
+  //! Counts what is still batched; call before reading results.
+  void Flush() {
+    hosts_.CountBatch(batch_.data(), batch_size_);
+    batch_size_ = 0;
+  }
+
+  const HostTable& hosts() const { return hosts_; }
+  const TrafficSummary& summary() const { return summary_; }
+  const DecodeStats& decode_stats() const { return decode_stats_; }
+
+ private:
+  static constexpr size_t kBatch = 64;
+
+  void TapDns(const RawPacket& packet, const PacketMeta& meta);
+
+  std::array<PacketMeta, kBatch> batch_{};
+  size_t batch_size_ = 0;
+  DecodeStats decode_stats_;
+  TrafficSummary summary_;
+  HostTable hosts_;
+  DnsMessage dns_;
+};
+
+}  // namespace rampart

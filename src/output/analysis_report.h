@@ -1,0 +1,30 @@
+#pragma once
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "capture/raw_packet.h"
+#include "decode/decode_events.h"
+#include "track/host_table.h"
+#include "track/traffic_summary.h"
+
+namespace rampart {
+
+//! Everything `rampart analyze` reports, gathered once at the end (never on the hot path).
+struct AnalysisReport {
+  std::vector<CaptureFileFacts> files;
+  TrafficSummary summary;
+  DecodeStats decode;
+  std::vector<HostEntry> hosts;  // sorted: most packets first, then bytes, then address
+  size_t hosts_seen = 0;         // addresses in the table (before the --hosts limit)
+  uint64_t hosts_evicted = 0;    // addresses dropped at the memory cap
+  HostCounters evicted_counters;
+  size_t host_table_bytes = 0;
+
+  bool Damaged() const;
+};
+
+//! Sorts hosts for the report and keeps the first `limit` (SIZE_MAX = all).
+std::vector<HostEntry> TopHosts(std::vector<HostEntry> entries, size_t limit);
+
+}  // namespace rampart

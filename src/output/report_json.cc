@@ -1,0 +1,119 @@
+#include "output/report_json.h"
+
+#include "capture/link_type.h"
+#include "core/timestamp.h"
+
+namespace rampart {
+namespace {
+using Json = nlohmann::ordered_json;
+
+Json Count(const PacketByteCount& count) {
+  return Json{{"packets", count.packets}, {"bytes", count.bytes}};
+}
+
+Json FileJson(const CaptureFileFacts& file) {
+  Json link_types = Json::array();
+  for (const uint16_t type : file.link_types) {
+    link_types.push_back(LinkTypeName(type));
+  }
+  Json out{{"path", file.path},
+           {"format", file.format},
+           {"byte_order", file.big_endian ? "big" : "little"},
+           {"snaplen", file.snaplen},
+           {"link_types", link_types},
+           {"interfaces", file.interfaces},
+           {"sections", file.sections},
+           {"packets", file.packets},
+           {"bytes", file.wire_bytes},
+           {"captured_bytes", file.captured_bytes},
+           {"cut_by_snaplen", file.cut_by_snaplen},
+           {"skipped_blocks", file.skipped_blocks},
+           {"status", CaptureStatusName(file.damage.status)}};
+  if (file.damage.status != CaptureStatus::kOk) {
+    out["damage"] = Json{{"byte_offset", file.damage.byte_offset},
+                         {"packet_index", file.damage.packet_index},
+                         {"reason", file.damage.reason}};
+  } else {
+    out["damage"] = nullptr;
+  }
+  return out;
+}
+}  // namespace
+
+nlohmann::ordered_json ReportToJson(const AnalysisReport& report) {
+  const TrafficSummary& s = report.summary;
+  Json files = Json::array();
+  for (const CaptureFileFacts& file : report.files) {
+    files.push_back(FileJson(file));
+  }
+  Json anomalies = Json::object();
+  for (size_t i = 0; i < kDecodeEventCount; ++i) {
+    if (report.decode.events[i] != 0) {
+      anomalies[std::string(DecodeEventName(static_cast<DecodeEvent>(i)))] = report.decode.events[i];
+    }
+  }
+  const bool any = s.total.packets > 0;
+  Json capture{
+      {"files", files},
+      {"status", report.Damaged() ? "damaged" : "ok"},
+      {"packets", s.total.packets},
+      {"bytes", s.total.bytes},
+      {"first_timestamp", any ? Json(FormatIso8601(s.first_ts)) : Json(nullptr)},
+      {"last_timestamp", any ? Json(FormatIso8601(s.last_ts)) : Json(nullptr)},
+      {"first_timestamp_ns", any ? Json(s.first_ts) : Json(nullptr)},
+      {"last_timestamp_ns", any ? Json(s.last_ts) : Json(nullptr)},
+      {"duration_s", any ? static_cast<double>(s.last_ts - s.first_ts) / 1e9 : 0.0},
+      {"out_of_order_packets", s.out_of_order},
+      {"decode_anomalies", anomalies},
+      {"protocols",
+       Json{{"ipv4", Count(s.ipv4)},
+            {"ipv6", Count(s.ipv6)},
+            {"arp", Count(s.arp)},
+            {"other_l3", Count(s.other_l3)},
+            {"undecoded", Count(s.undecoded)},
+            {"tcp", Count(s.tcp)},
+            {"udp", Count(s.udp)},
+            {"icmp", Count(s.icmp)},
+            {"icmpv6", Count(s.icmpv6)},
+            {"gre", Count(s.gre)},
+            {"other_l4", Count(s.other_l4)},
+            {"fragments", Count(s.fragments)},
+            {"vlan", Count(s.vlan)},
+            {"mpls", Count(s.mpls)},
+            {"pppoe", Count(s.pppoe)},
+            {"gre_tunneled", Count(s.gre_tunneled)},
+            {"gre_ethernet", Count(s.gre_ethernet)},
+            {"ip_in_ip", Count(s.ip_in_ip)}}},
+      {"tcp_flags",
+       Json{{"syn", s.tcp_syn}, {"syn_ack", s.tcp_syn_ack}, {"rst", s.tcp_rst}, {"fin", s.tcp_fin}}},
+      {"dns",
+       Json{{"queries", s.dns_queries},
+            {"responses", s.dns_responses},
+            {"malformed", s.dns_malformed},
+            {"rcodes", Json{{"noerror", s.dns_noerror},
+                            {"nxdomain", s.dns_nxdomain},
+                            {"servfail", s.dns_servfail},
+                            {"refused", s.dns_refused},
+                            {"other", s.dns_other_rcode}}}}},
+      {"hosts_seen", report.hosts_seen},
+      {"hosts_evicted", report.hosts_evicted},
+      {"host_table_bytes", report.host_table_bytes}};
+  Json hosts = Json::array();
+  for (const HostEntry& host : report.hosts) {
+    hosts.push_back(Json{{"address", host.address.ToString()},
+                         {"rx_packets", host.counters.rx_packets},
+                         {"rx_bytes", host.counters.rx_bytes},
+                         {"tx_packets", host.counters.tx_packets},
+                         {"tx_bytes", host.counters.tx_bytes}});
+  }
+  return Json{{"capture", capture},
+              {"hosts", hosts},
+              {"attacks", Json::array()},
+              {"scans", Json::array()},
+              {"brute_force", Json::array()},
+              {"infected_devices", Json::array()},
+              {"default_credentials", Json::array()},
+              {"dns_attacks", Json::array()}};
+}
+
+}  // namespace rampart
