@@ -11,7 +11,8 @@ import struct
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.join(HERE, "..", "tests", "data", "captures")
+DATA_DIRS = [os.path.join(HERE, "..", "tests", "data", "captures"),
+             os.path.join(HERE, "..", "tests", "data", "generated")]
 LINK_INDEX = {1: 0, 0: 1, 101: 2, 12: 3, 14: 4, 108: 5, 113: 6, 228: 7, 229: 8, 276: 9}
 
 
@@ -76,7 +77,8 @@ def main():
             for f in os.listdir(folder):
                 if f.startswith("seed-"):
                     os.remove(os.path.join(folder, f))
-    for root, _dirs, files in sorted(os.walk(DATA)):
+    walks = [w for d in DATA_DIRS for w in sorted(os.walk(d))]
+    for root, _dirs, files in walks:
         for name in sorted(files):
             path = os.path.join(root, name)
             size = os.path.getsize(path)

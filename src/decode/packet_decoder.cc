@@ -242,23 +242,36 @@ void DecodeTransport(Walk& walk, uint8_t protocol, const uint8_t* p, uint32_t le
   }
 }
 
-//! Records a decoded IP header's addresses: the first is the outer pair, every one the inner.
-bool EnterIpLayer(Walk& walk, const IpAddress& src, const IpAddress& dst, Layer3 l3) {
+//! Records a decoded IP header's addresses (4 or 16 bytes each, at `src` and `dst`): the first
+//! header gives the outer pair, every header the inner pair.
+void EnterIpLayer(Walk& walk, const uint8_t* src, const uint8_t* dst, Layer3 l3) {
   PacketMeta& meta = walk.meta;
+  const bool v4 = l3 == Layer3::kIpv4;
   if (meta.ip_layers == 0) {
-    meta.outer_src = src;
-    meta.outer_dst = dst;
+    if (v4) {
+      meta.outer_src.AssignV4(src);
+      meta.outer_dst.AssignV4(dst);
+    } else {
+      meta.outer_src.AssignV6(src);
+      meta.outer_dst.AssignV6(dst);
+    }
     meta.l3 = l3;
   }
-  meta.inner_src = src;
-  meta.inner_dst = dst;
+  if (v4) {
+    meta.inner_src.AssignV4(src);
+    meta.inner_dst.AssignV4(dst);
+  } else {
+    meta.inner_src.AssignV6(src);
+    meta.inner_dst.AssignV6(dst);
+  }
   meta.ip_layers++;
-  // A tunnel's inner datagram replaces the outer's transport facts.
-  meta.src_port = meta.dst_port = 0;
-  meta.tcp_flags = 0;
-  meta.flags &= ~(meta_flag::kHasPorts | meta_flag::kFragment | meta_flag::kMoreFragments |
-                  meta_flag::kDontFragment | meta_flag::kL4Truncated);
-  return true;
+  if (meta.ip_layers > 1) {
+    // A tunnel's inner datagram replaces the outer's transport facts.
+    meta.src_port = meta.dst_port = 0;
+    meta.tcp_flags = 0;
+    meta.flags &= ~(meta_flag::kHasPorts | meta_flag::kFragment | meta_flag::kMoreFragments |
+                    meta_flag::kDontFragment | meta_flag::kL4Truncated);
+  }
 }
 
 bool CheckDepth(Walk& walk) {
@@ -302,7 +315,7 @@ void DecodeIpv4(Walk& walk, const uint8_t* p, uint32_t len) {
   if (total_len > wire_left) {
     walk.stats.Count(DecodeEvent::kIpv4TotalLenExceedsFrame);
   }
-  EnterIpLayer(walk, IpAddress::V4(p + 12), IpAddress::V4(p + 16), Layer3::kIpv4);
+  EnterIpLayer(walk, p + 12, p + 16, Layer3::kIpv4);
   PacketMeta& meta = walk.meta;
   const uint16_t fragment = LoadBe16(p + 6);
   meta.ip_total_len = static_cast<uint16_t>(total_len);
@@ -347,7 +360,7 @@ void DecodeIpv6(Walk& walk, const uint8_t* p, uint32_t len) {
   if (40 + payload_len > wire_left) {
     walk.stats.Count(DecodeEvent::kIpv6PayloadLenExceedsFrame);
   }
-  EnterIpLayer(walk, IpAddress::V6(p + 8), IpAddress::V6(p + 24), Layer3::kIpv6);
+  EnterIpLayer(walk, p + 8, p + 24, Layer3::kIpv6);
   PacketMeta& meta = walk.meta;
   meta.ttl = p[7];
   meta.ip_total_len = static_cast<uint16_t>(std::min<uint32_t>(40 + payload_len, 0xffff));
@@ -583,7 +596,7 @@ void DecodeNullFamily(Walk& walk, uint32_t family, const uint8_t* p, uint32_t le
 }  // namespace
 
 void DecodePacket(const RawPacket& raw, PacketMeta& meta, DecodeStats& stats) {
-  meta = PacketMeta{};
+  meta.Reset();
   meta.ts_ns = raw.ts_ns;
   meta.wire_len = raw.wire_len;
   if (raw.cap_len < raw.wire_len) {

@@ -5,7 +5,11 @@
 namespace rampart {
 
 Analyzer::Analyzer(const AnalyzerOptions& options)
-    : hosts_(options.host_memcap_bytes, options.hash_seed != 0 ? options.hash_seed : RandomSeed()) {}
+    : hosts_(options.host_memcap_bytes, options.hash_seed != 0 ? options.hash_seed : RandomSeed()) {
+  if (options.expected_hosts != 0) {
+    hosts_.Reserve(options.expected_hosts);
+  }
+}
 
 void Analyzer::TapDns(const RawPacket& packet, const PacketMeta& meta) {
   if (meta.payload_len == 0 ||

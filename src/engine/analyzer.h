@@ -15,6 +15,7 @@ namespace rampart {
 struct AnalyzerOptions {
   size_t host_memcap_bytes = size_t{1} << 30;  // 1 GiB: 8M hosts before eviction starts
   uint64_t hash_seed = 0;                      // 0 = random
+  size_t expected_hosts = 0;                   // a hint to size the host table once up front
 };
 
 //! One worker's pipeline: decode each frame into a PacketMeta, run the protocol taps that need the

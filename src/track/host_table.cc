@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstring>
 #include <new>
 
@@ -9,6 +10,7 @@ namespace rampart {
 namespace {
 constexpr size_t kInitialSlots = 1024;
 constexpr size_t kEvictionWindow = 8;
+constexpr size_t kEvictionScan = 64;
 constexpr size_t kBatchMax = 256;
 constexpr size_t kHugePage = 2u << 20;
 
@@ -35,24 +37,31 @@ HostTable::~HostTable() { Release(slots_, mask_ + 1); }
 
 HostTable::Slot* HostTable::Allocate(size_t slots) {
   const size_t bytes = slots * kSlotBytes;
-  void* memory = nullptr;
+  // Fresh anonymous pages are already zero, so a new table costs no pass over its memory; pages
+  // are faulted in as entries land on them.
+  void* memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (memory == MAP_FAILED) {
+    throw std::bad_alloc();  // set-up or growth only, never per packet in steady state
+  }
   if (bytes >= kHugePage) {
     // Large tables are touched at random: huge pages keep TLB misses off the per-packet cost.
-    memory = std::aligned_alloc(kHugePage, bytes);
-    if (memory != nullptr) {
-      madvise(memory, bytes, MADV_HUGEPAGE);
-    }
-  } else {
-    memory = std::aligned_alloc(kSlotBytes, bytes);
+    madvise(memory, bytes, MADV_HUGEPAGE);
   }
-  if (memory == nullptr) {
-    throw std::bad_alloc();  // set-up or growth path only, never per packet in steady state
-  }
-  std::memset(memory, 0, bytes);
   return static_cast<Slot*>(memory);
 }
 
-void HostTable::Release(Slot* slots, size_t /*count*/) { std::free(slots); }
+void HostTable::Release(Slot* slots, size_t count) { munmap(slots, count * kSlotBytes); }
+
+void HostTable::Reserve(size_t expected_hosts) {
+  size_t capacity = mask_ + 1;
+  while (capacity < max_capacity_ && capacity / 2 < expected_hosts) {
+    capacity *= 2;
+  }
+  while (mask_ + 1 < capacity) {
+    Grow();
+  }
+}
 
 uint64_t HostTable::Hash(const IpAddress& address) const {
   return HashKey128(LoadWord(address.bytes.data()), LoadWord(address.bytes.data() + 8),
@@ -62,7 +71,10 @@ uint64_t HostTable::Hash(const IpAddress& address) const {
 void HostTable::Grow() {
   const size_t old_capacity = mask_ + 1;
   Slot* old = slots_;
-  const size_t capacity = old_capacity * 2;
+  // Past 1M slots, quadruple: each generation's pages must be zeroed by the kernel, and fewer
+  // generations halve that cost when a flood of new sources fills the table.
+  const size_t factor = old_capacity >= (size_t{1} << 20) ? 4 : 2;
+  const size_t capacity = std::min(old_capacity * factor, max_capacity_);
   slots_ = Allocate(capacity);
   mask_ = capacity - 1;
   for (size_t i = 0; i < old_capacity; ++i) {
@@ -97,22 +109,26 @@ void HostTable::EraseAt(size_t index) {
 }
 
 void HostTable::EvictNear(size_t home) {
+  // Sample the first kEvictionWindow occupied slots from `home` and evict the least active. The
+  // scan is bounded; at the cap the table is half full, so it nearly always finds its sample.
   size_t victim = SIZE_MAX;
   uint64_t least = UINT64_MAX;
-  for (size_t step = 0; step < kEvictionWindow; ++step) {
+  size_t sampled = 0;
+  for (size_t step = 0; step < kEvictionScan && sampled < kEvictionWindow; ++step) {
     const size_t index = (home + step) & mask_;
-    if (slots_[index].family != 0 && slots_[index].counters.Packets() < least) {
+    if (slots_[index].family == 0) {
+      continue;
+    }
+    ++sampled;
+    if (slots_[index].counters.Packets() < least) {
       least = slots_[index].counters.Packets();
       victim = index;
     }
   }
-  if (victim == SIZE_MAX) {
-    // The window is empty: evict whatever occupies the next run (the table is at its cap).
-    for (size_t index = (home + kEvictionWindow) & mask_;; index = (index + 1) & mask_) {
-      if (slots_[index].family != 0) {
-        victim = index;
-        break;
-      }
+  for (size_t index = (home + kEvictionScan) & mask_; victim == SIZE_MAX;
+       index = (index + 1) & mask_) {
+    if (slots_[index].family != 0) {
+      victim = index;
     }
   }
   evicted_.Add(slots_[victim].counters);
@@ -135,13 +151,16 @@ HostCounters& HostTable::Find(const IpAddress& address, uint64_t hash) {
     }
     index = (index + 1) & mask_;
   }
-  // A new address: grow below the cap, evict at it, then insert at the first free slot.
-  if ((size_ + 1) * 2 > mask_ + 1) {
-    if (mask_ + 1 < max_capacity_) {
-      Grow();
-    } else {
-      EvictNear(hash & mask_);
+  // A new address: grow at half full below the cap; at the cap fill to 3/4 (probe runs stay
+  // short enough) and then evict; insert at the first free slot.
+  if ((size_ + 1) * 2 > mask_ + 1 && mask_ + 1 < max_capacity_) {
+    Grow();
+    index = hash & mask_;
+    while (slots_[index].family != 0) {
+      index = (index + 1) & mask_;
     }
+  } else if ((size_ + 1) * 4 > (mask_ + 1) * 3) {
+    EvictNear(hash & mask_);
     index = hash & mask_;
     while (slots_[index].family != 0) {
       index = (index + 1) & mask_;

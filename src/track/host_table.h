@@ -34,9 +34,9 @@ struct HostEntry {
 //! Hand-written because this is the per-packet hot path: open addressing with linear probing
 //! over 64-byte (one cache line) slots, a random hash seed so spoofed sources cannot be aimed at
 //! one bucket, batch updates that prefetch every slot before touching any, and a memory cap.
-//! The table doubles until the cap; at the cap a new address evicts the least active of the 8
-//! slots after its home slot (sampled LFU), and the evicted counters are kept in an aggregate so
-//! totals still balance. Deletion is by backward shift, so no tombstones accumulate.
+//! The table doubles at half full until the cap, fills to 3/4 there, and then a new address evicts the least active of the first
+//! 8 entries found from its home slot (a sampled LFU: heavy hitters survive a spoofed flood), and
+//! the evicted counters are kept in an aggregate so totals still balance. Deletion is by backward shift, so no tombstones accumulate.
 class HostTable {
  public:
   static constexpr size_t kSlotBytes = 64;
@@ -52,12 +52,14 @@ class HostTable {
   void CountBatch(const PacketMeta* metas, size_t count);
   void AddTx(const IpAddress& address, uint64_t packets, uint64_t bytes);
   void AddRx(const IpAddress& address, uint64_t packets, uint64_t bytes);
+  //! Grows now, up to the cap, to hold `expected_hosts` without rehashing as they arrive.
+  void Reserve(size_t expected_hosts);
   //! Adds another table's entries and evictions into this one (the tick merge).
   void Merge(const HostTable& other);
 
   size_t Size() const { return size_; }
   size_t Capacity() const { return mask_ + 1; }
-  size_t MaxEntries() const { return max_capacity_ / 2; }
+  size_t MaxEntries() const { return max_capacity_ / 4 * 3; }
   size_t MemoryBytes() const { return Capacity() * kSlotBytes; }
   uint64_t EvictedHosts() const { return evicted_hosts_; }
   const HostCounters& EvictedCounters() const { return evicted_; }
