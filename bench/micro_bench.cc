@@ -39,8 +39,12 @@ void DecodeFrame(benchmark::State& state, const std::vector<uint8_t>& frame) {
 }
 
 void BM_DecodeUdp4(benchmark::State& state) {
-  DecodeFrame(state, PacketBuilder().Ethernet(0x0800).Ip(Spec("10.0.0.1", "10.0.0.2"), 17)
-                         .Udp(1, 2).Zeros(18).Finish());
+  DecodeFrame(state, PacketBuilder()
+                         .Ethernet(0x0800)
+                         .Ip(Spec("10.0.0.1", "10.0.0.2"), 17)
+                         .Udp(1, 2)
+                         .Zeros(18)
+                         .Finish());
 }
 BENCHMARK(BM_DecodeUdp4);
 
@@ -48,23 +52,33 @@ void BM_DecodeSynWithOptions(benchmark::State& state) {
   TcpSpec tcp;
   tcp.flags = 2;
   tcp.options = {2, 4, 5, 0x78, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 6};
-  DecodeFrame(state,
-              PacketBuilder().Ethernet(0x0800).Ip(Spec("10.0.0.1", "10.0.0.2"), 6).Tcp(tcp).Finish());
+  DecodeFrame(
+      state,
+      PacketBuilder().Ethernet(0x0800).Ip(Spec("10.0.0.1", "10.0.0.2"), 6).Tcp(tcp).Finish());
 }
 BENCHMARK(BM_DecodeSynWithOptions);
 
 void BM_DecodeUdp6(benchmark::State& state) {
-  DecodeFrame(state, PacketBuilder().Ethernet(0x86dd).Ip(Spec("2001:db8::1", "2001:db8::2"), 17)
-                         .Udp(1, 2).Zeros(18).Finish());
+  DecodeFrame(state, PacketBuilder()
+                         .Ethernet(0x86dd)
+                         .Ip(Spec("2001:db8::1", "2001:db8::2"), 17)
+                         .Udp(1, 2)
+                         .Zeros(18)
+                         .Finish());
 }
 BENCHMARK(BM_DecodeUdp6);
 
 void BM_DecodeGreEthernet(benchmark::State& state) {
   DecodeFrame(state, PacketBuilder()
-                         .Ethernet(0x8100).Vlan(10, 0x0800)
-                         .Ip(Spec("10.0.0.1", "10.0.0.2"), 47).Gre(0x6558)
-                         .Ethernet(0x0800).Ip(Spec("10.1.0.1", "10.1.0.2"), 17)
-                         .Udp(1, 2).Zeros(512).Finish());
+                         .Ethernet(0x8100)
+                         .Vlan(10, 0x0800)
+                         .Ip(Spec("10.0.0.1", "10.0.0.2"), 47)
+                         .Gre(0x6558)
+                         .Ethernet(0x0800)
+                         .Ip(Spec("10.1.0.1", "10.1.0.2"), 17)
+                         .Udp(1, 2)
+                         .Zeros(512)
+                         .Finish());
 }
 BENCHMARK(BM_DecodeGreEthernet);
 

@@ -69,7 +69,8 @@ Result RunAnalyze(const std::string& path, size_t memcap) {
   std::string error;
   rampart::AnalyzerOptions options;
   options.host_memcap_bytes = memcap;
-  options.expected_hosts = std::getenv("EXPECTED_HOSTS") ? std::strtoull(std::getenv("EXPECTED_HOSTS"), nullptr, 10) : 0;
+  options.expected_hosts =
+      std::getenv("EXPECTED_HOSTS") ? std::strtoull(std::getenv("EXPECTED_HOSTS"), nullptr, 10) : 0;
   const auto start = Clock::now();
   rampart::Analyzer analyzer(options);
   if (!reader.Open(path, &error)) {

@@ -18,7 +18,7 @@ namespace exit_code {
 constexpr int kOk = 0;
 constexpr int kUnreadable = 1;  // an input could not be opened or is not a capture
 constexpr int kUsage = 2;
-constexpr int kDamaged = 3;     // the report was written, but an input was truncated or corrupt
+constexpr int kDamaged = 3;  // the report was written, but an input was truncated or corrupt
 }  // namespace exit_code
 
 //! Runs `rampart analyze`, printing the report to stdout; returns the process exit code.

@@ -1,6 +1,6 @@
 // rampart: see IoT-botnet DDoS and stop it. Subcommands are wired here and nowhere else.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdint>
 #include <string>
@@ -43,8 +43,7 @@ int main(int argc, char** argv) {
   analyze_cmd->add_option("files", analyze.inputs, "Capture files (- for standard input)")
       ->required();
   analyze_cmd->add_flag("--json", analyze.json, "Print the JSON report (docs/report.md)");
-  analyze_cmd->add_option("--hosts", hosts, "How many hosts to list: N or all")
-      ->default_val("20");
+  analyze_cmd->add_option("--hosts", hosts, "How many hosts to list: N or all")->default_val("20");
   analyze_cmd->add_option("--host-memcap", memcap_mib, "Host table memory cap in MiB")
       ->default_val(1024)
       ->check(CLI::Range(1, 1 << 20));

@@ -11,7 +11,9 @@ namespace rampart {
 ProgressBar::ProgressBar(uint64_t total_bytes)
     : total_(total_bytes), enabled_(total_bytes > (64u << 20) && isatty(STDERR_FILENO) == 1) {}
 
-ProgressBar::~ProgressBar() { Finish(); }
+ProgressBar::~ProgressBar() {
+  Finish();
+}
 
 void ProgressBar::Update(uint64_t done_bytes) {
   if (!enabled_) {

@@ -35,8 +35,8 @@ bool CaptureReader::Start(std::string* error) {
   facts_.file_size = input_->TotalSize();
   const uint8_t* magic = input_->Peek(4);
   if (magic == nullptr) {
-    *error = input_->Buffered() == 0 ? "empty file, not a capture"
-                                     : "file too short to be a capture";
+    *error =
+        input_->Buffered() == 0 ? "empty file, not a capture" : "file too short to be a capture";
     return false;
   }
   if (PcapngReader::Sniff(magic)) {

@@ -41,7 +41,8 @@ std::unique_ptr<InputBuffer> InputBuffer::Open(const std::string& path, std::str
       buffer->eof_ = true;
       return buffer;
     }
-    void* map = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, buffer->fd_, 0);
+    void* map =
+        mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, buffer->fd_, 0);
     if (map != MAP_FAILED) {
       madvise(map, static_cast<size_t>(st.st_size), MADV_SEQUENTIAL);
       buffer->data_ = static_cast<const uint8_t*>(map);

@@ -55,7 +55,9 @@ bool PcapReader::Open(InputBuffer* input, CaptureFileFacts* facts, std::string* 
   }
   nanosecond_ = magic == kMagicNano;
   record_header_len_ = magic == kMagicModified ? 24 : 16;
-  facts->format = magic == kMagicNano ? "pcap-nsec" : magic == kMagicModified ? "pcap-modified" : "pcap";
+  facts->format = magic == kMagicNano       ? "pcap-nsec"
+                  : magic == kMagicModified ? "pcap-modified"
+                                            : "pcap";
   // The file's byte order is the writer's: a swapped file came from the other endianness.
   facts->big_endian = swapped_ == (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__);
   facts->snaplen = Load32(header + 16, swapped_);
@@ -89,8 +91,8 @@ bool PcapReader::Next(RawPacket& packet) {
     if (left == 0) {
       return false;  // clean end of file
     }
-    return Damage(CaptureStatus::kTruncated,
-                  fmt::format("record header cut short ({} of {} bytes)", left, record_header_len_));
+    return Damage(CaptureStatus::kTruncated, fmt::format("record header cut short ({} of {} bytes)",
+                                                         left, record_header_len_));
   }
   const uint32_t seconds = Load32(header, swapped_);
   const uint32_t fraction = Load32(header + 4, swapped_);

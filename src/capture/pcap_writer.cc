@@ -5,7 +5,9 @@
 
 namespace rampart {
 
-PcapWriter::~PcapWriter() { Close(); }
+PcapWriter::~PcapWriter() {
+  Close();
+}
 
 bool PcapWriter::Open(const std::string& path, uint16_t link_type, uint32_t snaplen,
                       std::string* error) {

@@ -20,7 +20,9 @@ class PcapWriter {
   bool Open(const std::string& path, uint16_t link_type, uint32_t snaplen, std::string* error);
   //! Writes one record; `wire_len` may exceed `cap_len` (a frame cut by the snap length).
   bool Write(TimestampNs ts, const uint8_t* data, uint32_t cap_len, uint32_t wire_len);
-  bool Write(TimestampNs ts, const uint8_t* data, uint32_t len) { return Write(ts, data, len, len); }
+  bool Write(TimestampNs ts, const uint8_t* data, uint32_t len) {
+    return Write(ts, data, len, len);
+  }
   bool Close();
 
  private:

@@ -20,10 +20,14 @@ constexpr uint16_t kOptEnd = 0;
 constexpr uint16_t kOptIfTsresol = 9;
 constexpr uint16_t kOptIfTsoffset = 14;
 
-uint32_t Pad4(uint32_t n) { return (n + 3u) & ~3u; }
+uint32_t Pad4(uint32_t n) {
+  return (n + 3u) & ~3u;
+}
 }  // namespace
 
-bool PcapngReader::Sniff(const uint8_t* first4) { return LoadLe32(first4) == kSectionHeader; }
+bool PcapngReader::Sniff(const uint8_t* first4) {
+  return LoadLe32(first4) == kSectionHeader;
+}
 
 bool PcapngReader::Open(InputBuffer* input, CaptureFileFacts* facts, std::string* error) {
   input_ = input;
@@ -76,8 +80,9 @@ bool PcapngReader::ReadSectionHeader(const uint8_t* block, uint32_t length) {
 
 bool PcapngReader::ReadInterface(const uint8_t* block, uint32_t length) {
   if (length < 20) {
-    return Damage(CaptureStatus::kCorrupt,
-                  fmt::format("interface description block of {} bytes is shorter than 20", length));
+    return Damage(
+        CaptureStatus::kCorrupt,
+        fmt::format("interface description block of {} bytes is shorter than 20", length));
   }
   Interface interface;
   interface.link_type = Load16(block + 8, swapped_);
@@ -206,17 +211,18 @@ bool PcapngReader::Next(RawPacket& packet) {
         break;
       case kEnhancedPacket: {
         if (length < 32) {
-          return Damage(CaptureStatus::kCorrupt,
-                        fmt::format("enhanced packet block of {} bytes is shorter than 32", length));
+          return Damage(
+              CaptureStatus::kCorrupt,
+              fmt::format("enhanced packet block of {} bytes is shorter than 32", length));
         }
         const uint32_t cap_len = Load32(block + 20, swapped_);
         if (cap_len > length - 32) {
-          return Damage(CaptureStatus::kCorrupt,
-                        fmt::format("enhanced packet claims {} bytes in a {}-byte block", cap_len,
-                                    length));
+          return Damage(
+              CaptureStatus::kCorrupt,
+              fmt::format("enhanced packet claims {} bytes in a {}-byte block", cap_len, length));
         }
-        const uint64_t units =
-            (static_cast<uint64_t>(Load32(block + 12, swapped_)) << 32) | Load32(block + 16, swapped_);
+        const uint64_t units = (static_cast<uint64_t>(Load32(block + 12, swapped_)) << 32) |
+                               Load32(block + 16, swapped_);
         if (!EmitPacket(packet, Load32(block + 8, swapped_), units, block + 28, cap_len,
                         Load32(block + 24, swapped_))) {
           return false;
@@ -231,12 +237,12 @@ bool PcapngReader::Next(RawPacket& packet) {
         }
         const uint32_t cap_len = Load32(block + 20, swapped_);
         if (cap_len > length - 32) {
-          return Damage(CaptureStatus::kCorrupt,
-                        fmt::format("packet block claims {} bytes in a {}-byte block", cap_len,
-                                    length));
+          return Damage(
+              CaptureStatus::kCorrupt,
+              fmt::format("packet block claims {} bytes in a {}-byte block", cap_len, length));
         }
-        const uint64_t units =
-            (static_cast<uint64_t>(Load32(block + 12, swapped_)) << 32) | Load32(block + 16, swapped_);
+        const uint64_t units = (static_cast<uint64_t>(Load32(block + 12, swapped_)) << 32) |
+                               Load32(block + 16, swapped_);
         if (!EmitPacket(packet, Load16(block + 8, swapped_), units, block + 28, cap_len,
                         Load32(block + 24, swapped_))) {
           return false;

@@ -41,9 +41,9 @@ struct CaptureFileFacts {
   uint64_t packets = 0;
   uint64_t wire_bytes = 0;
   uint64_t captured_bytes = 0;
-  uint64_t cut_by_snaplen = 0;       // packets with cap_len < wire_len
-  uint64_t skipped_blocks = 0;       // pcapng blocks rampart does not use
-  uint64_t file_size = 0;            // 0 when reading a stream
+  uint64_t cut_by_snaplen = 0;  // packets with cap_len < wire_len
+  uint64_t skipped_blocks = 0;  // pcapng blocks rampart does not use
+  uint64_t file_size = 0;       // 0 when reading a stream
   CaptureDamage damage;
 
   void NoteLinkType(uint16_t link_type) {

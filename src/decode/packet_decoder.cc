@@ -100,7 +100,7 @@ void DecodeTcpOptions(Walk& walk, const uint8_t* p, uint32_t len) {
   }
 }
 
-void DecodeTcp(Walk& walk, const uint8_t* p, uint32_t len) {
+void DecodeTcp(Walk& walk, const uint8_t* p, uint32_t len, uint32_t wire_len) {
   PacketMeta& meta = walk.meta;
   if (len < 20) {
     walk.stats.Count(DecodeEvent::kTcpTruncated);
@@ -115,7 +115,10 @@ void DecodeTcp(Walk& walk, const uint8_t* p, uint32_t len) {
   meta.tcp_window = LoadBe16(p + 14);
   meta.flags |= meta_flag::kHasPorts;
   const uint32_t header_len = static_cast<uint32_t>(p[12] >> 4) * 4;
-  if (header_len < 20) {
+  // Below 20, or longer than the segment the IP header says was sent (a snaplen cut is not
+  // malformed: that is checked against the wire length, not the captured bytes).
+  const bool fragment = meta.Has(meta_flag::kFragment);
+  if (header_len < 20 || (header_len > wire_len && !fragment)) {
     walk.stats.Count(DecodeEvent::kTcpBadHeaderLen);
     return;
   }
@@ -139,7 +142,9 @@ void DecodeUdp(Walk& walk, const uint8_t* p, uint32_t len, uint32_t wire_len) {
   meta.flags |= meta_flag::kHasPorts;
   const uint32_t udp_len = LoadBe16(p + 4);
   uint32_t payload_end = len;
-  if (udp_len < 8 || udp_len > wire_len) {
+  // A first fragment's UDP length covers the whole datagram, not this fragment.
+  const bool first_fragment = walk.meta.Has(meta_flag::kMoreFragments);
+  if (udp_len < 8 || (udp_len > wire_len && !first_fragment)) {
     walk.stats.Count(DecodeEvent::kUdpBadLength);
   } else {
     payload_end = std::min(len, udp_len);
@@ -214,7 +219,7 @@ void DecodeTransport(Walk& walk, uint8_t protocol, const uint8_t* p, uint32_t le
                      uint32_t wire_len) {
   switch (protocol) {
     case ip_proto::kTcp:
-      DecodeTcp(walk, p, len);
+      DecodeTcp(walk, p, len, wire_len);
       return;
     case ip_proto::kUdp:
       DecodeUdp(walk, p, len, wire_len);

@@ -31,23 +31,23 @@ constexpr uint8_t kUrg = 0x20;
 
 //! Facts that are either present or not, kept in one word.
 namespace meta_flag {
-constexpr uint32_t kFragment = 1u << 0;        // any fragment of a fragmented datagram
+constexpr uint32_t kFragment = 1u << 0;  // any fragment of a fragmented datagram
 constexpr uint32_t kMoreFragments = 1u << 1;
 constexpr uint32_t kDontFragment = 1u << 2;
-constexpr uint32_t kIpOptions = 1u << 3;       // IPv4 options or IPv6 extension headers present
-constexpr uint32_t kGre = 1u << 4;             // carried through GRE
-constexpr uint32_t kGreEthernet = 1u << 5;     // GRE transparent Ethernet bridging (0x6558)
-constexpr uint32_t kIpInIp = 1u << 6;          // IPv4/IPv6 directly inside IP
+constexpr uint32_t kIpOptions = 1u << 3;    // IPv4 options or IPv6 extension headers present
+constexpr uint32_t kGre = 1u << 4;          // carried through GRE
+constexpr uint32_t kGreEthernet = 1u << 5;  // GRE transparent Ethernet bridging (0x6558)
+constexpr uint32_t kIpInIp = 1u << 6;       // IPv4/IPv6 directly inside IP
 constexpr uint32_t kTcpMss = 1u << 7;
 constexpr uint32_t kTcpWindowScale = 1u << 8;
 constexpr uint32_t kTcpSackPermitted = 1u << 9;
 constexpr uint32_t kTcpTimestamps = 1u << 10;
-constexpr uint32_t kHasPorts = 1u << 11;       // TCP or UDP header decoded
+constexpr uint32_t kHasPorts = 1u << 11;  // TCP or UDP header decoded
 constexpr uint32_t kVlan = 1u << 12;
 constexpr uint32_t kMpls = 1u << 13;
 constexpr uint32_t kPppoe = 1u << 14;
-constexpr uint32_t kCutBySnaplen = 1u << 15;   // the capture holds fewer bytes than the wire did
-constexpr uint32_t kL4Truncated = 1u << 16;    // transport header absent or cut
+constexpr uint32_t kCutBySnaplen = 1u << 15;  // the capture holds fewer bytes than the wire did
+constexpr uint32_t kL4Truncated = 1u << 16;   // transport header absent or cut
 }  // namespace meta_flag
 
 //! The one normalized record per packet (or per flow record, weighted) that every later stage
@@ -63,8 +63,8 @@ struct PacketMeta {
   IpAddress inner_src;
   IpAddress inner_dst;
 
-  uint32_t wire_len = 0;     // frame length on the wire
-  uint32_t flags = 0;        // meta_flag bits
+  uint32_t wire_len = 0;  // frame length on the wire
+  uint32_t flags = 0;     // meta_flag bits
   uint32_t tcp_seq = 0;
   uint32_t tcp_ack = 0;
   uint32_t tcp_tsval = 0;
@@ -73,23 +73,23 @@ struct PacketMeta {
 
   uint16_t ip_total_len = 0;  // innermost IP datagram length (IPv6: 40 + payload length)
   uint16_t ip_id = 0;
-  uint16_t frag_offset = 0;   // in bytes
+  uint16_t frag_offset = 0;  // in bytes
   uint16_t src_port = 0;
   uint16_t dst_port = 0;
   uint16_t tcp_window = 0;
   uint16_t tcp_mss = 0;
-  uint16_t vlan_id = 0;       // outermost VLAN tag
+  uint16_t vlan_id = 0;         // outermost VLAN tag
   uint16_t payload_offset = 0;  // transport payload, as an offset into the captured frame
   uint16_t payload_len = 0;     // bytes of it present in the capture
 
   Layer3 l3 = Layer3::kNone;
-  uint8_t ip_proto = 0;     // innermost IP's protocol / IPv6 upper-layer header
-  uint8_t ttl = 0;          // innermost IP's TTL / hop limit
+  uint8_t ip_proto = 0;  // innermost IP's protocol / IPv6 upper-layer header
+  uint8_t ttl = 0;       // innermost IP's TTL / hop limit
   uint8_t tcp_flags = 0;
   uint8_t tcp_wscale = 0;
   uint8_t icmp_type = 0;
   uint8_t icmp_code = 0;
-  uint8_t ip_layers = 0;    // 1 for plain IP, 2+ when tunneled
+  uint8_t ip_layers = 0;  // 1 for plain IP, 2+ when tunneled
   uint8_t vlan_tags = 0;
   uint8_t mpls_labels = 0;
 
@@ -107,7 +107,9 @@ struct PacketMeta {
     std::memset(bytes + kChunks * 16, 0, sizeof(PacketMeta) % 16);
     flow_weight = 1;
   }
-  bool IsIp() const { return l3 == Layer3::kIpv4 || l3 == Layer3::kIpv6; }
+  bool IsIp() const {
+    return l3 == Layer3::kIpv4 || l3 == Layer3::kIpv6;
+  }
 };
 
 static_assert(std::is_trivially_copyable_v<PacketMeta>, "PacketMeta is reset with memset");

@@ -20,8 +20,9 @@ std::string Human(uint64_t value) {
 }
 
 std::string Percent(uint64_t part, uint64_t whole) {
-  return whole == 0 ? "-" : fmt::format("{:.1f}%", 100.0 * static_cast<double>(part) /
-                                                       static_cast<double>(whole));
+  return whole == 0 ? "-"
+                    : fmt::format("{:.1f}%",
+                                  100.0 * static_cast<double>(part) / static_cast<double>(whole));
 }
 
 void Line(std::string& out, const char* name, const PacketByteCount& count, uint64_t total) {

@@ -33,7 +33,9 @@ HostTable::HostTable(size_t memcap_bytes, uint64_t seed) : seed_(seed) {
   mask_ = initial - 1;
 }
 
-HostTable::~HostTable() { Release(slots_, mask_ + 1); }
+HostTable::~HostTable() {
+  Release(slots_, mask_ + 1);
+}
 
 HostTable::Slot* HostTable::Allocate(size_t slots) {
   const size_t bytes = slots * kSlotBytes;
@@ -51,7 +53,9 @@ HostTable::Slot* HostTable::Allocate(size_t slots) {
   return static_cast<Slot*>(memory);
 }
 
-void HostTable::Release(Slot* slots, size_t count) { munmap(slots, count * kSlotBytes); }
+void HostTable::Release(Slot* slots, size_t count) {
+  munmap(slots, count * kSlotBytes);
+}
 
 void HostTable::Reserve(size_t expected_hosts) {
   size_t capacity = mask_ + 1;

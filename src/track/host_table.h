@@ -34,9 +34,10 @@ struct HostEntry {
 //! Hand-written because this is the per-packet hot path: open addressing with linear probing
 //! over 64-byte (one cache line) slots, a random hash seed so spoofed sources cannot be aimed at
 //! one bucket, batch updates that prefetch every slot before touching any, and a memory cap.
-//! The table doubles at half full until the cap, fills to 3/4 there, and then a new address evicts the least active of the first
-//! 8 entries found from its home slot (a sampled LFU: heavy hitters survive a spoofed flood), and
-//! the evicted counters are kept in an aggregate so totals still balance. Deletion is by backward shift, so no tombstones accumulate.
+//! The table doubles at half full until the cap, fills to 3/4 there, and then a new address evicts
+//! the least active of the first 8 entries found from its home slot (a sampled LFU: heavy hitters
+//! survive a spoofed flood), and the evicted counters are kept in an aggregate so totals still
+//! balance. Deletion is by backward shift, so no tombstones accumulate.
 class HostTable {
  public:
   static constexpr size_t kSlotBytes = 64;

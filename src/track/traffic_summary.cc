@@ -61,9 +61,9 @@ void TrafficSummary::Count(const PacketMeta& meta) {
       if (meta.Has(meta_flag::kHasPorts)) {
         const uint8_t f = meta.tcp_flags;
         tcp_syn += (f & (tcp_flag::kSyn | tcp_flag::kAck)) == tcp_flag::kSyn ? packets : 0;
-        tcp_syn_ack +=
-            (f & (tcp_flag::kSyn | tcp_flag::kAck)) == (tcp_flag::kSyn | tcp_flag::kAck) ? packets
-                                                                                          : 0;
+        tcp_syn_ack += (f & (tcp_flag::kSyn | tcp_flag::kAck)) == (tcp_flag::kSyn | tcp_flag::kAck)
+                           ? packets
+                           : 0;
         tcp_rst += (f & tcp_flag::kRst) != 0 ? packets : 0;
         tcp_fin += (f & tcp_flag::kFin) != 0 ? packets : 0;
       }
@@ -121,14 +121,25 @@ void TrafficSummary::Merge(const TrafficSummary& other) {
   if (total.packets == 0 || other.last_ts > last_ts) {
     last_ts = other.last_ts;
   }
-  for (auto [mine, theirs] :
-       {std::pair{&total, &other.total}, {&ipv4, &other.ipv4}, {&ipv6, &other.ipv6},
-        {&arp, &other.arp}, {&other_l3, &other.other_l3}, {&undecoded, &other.undecoded},
-        {&tcp, &other.tcp}, {&udp, &other.udp}, {&icmp, &other.icmp}, {&icmpv6, &other.icmpv6},
-        {&gre, &other.gre}, {&other_l4, &other.other_l4}, {&fragments, &other.fragments},
-        {&vlan, &other.vlan}, {&mpls, &other.mpls}, {&pppoe, &other.pppoe},
-        {&gre_tunneled, &other.gre_tunneled}, {&gre_ethernet, &other.gre_ethernet},
-        {&ip_in_ip, &other.ip_in_ip}}) {
+  for (auto [mine, theirs] : {std::pair{&total, &other.total},
+                              {&ipv4, &other.ipv4},
+                              {&ipv6, &other.ipv6},
+                              {&arp, &other.arp},
+                              {&other_l3, &other.other_l3},
+                              {&undecoded, &other.undecoded},
+                              {&tcp, &other.tcp},
+                              {&udp, &other.udp},
+                              {&icmp, &other.icmp},
+                              {&icmpv6, &other.icmpv6},
+                              {&gre, &other.gre},
+                              {&other_l4, &other.other_l4},
+                              {&fragments, &other.fragments},
+                              {&vlan, &other.vlan},
+                              {&mpls, &other.mpls},
+                              {&pppoe, &other.pppoe},
+                              {&gre_tunneled, &other.gre_tunneled},
+                              {&gre_ethernet, &other.gre_ethernet},
+                              {&ip_in_ip, &other.ip_in_ip}}) {
     mine->Merge(*theirs);
   }
   tcp_syn += other.tcp_syn;

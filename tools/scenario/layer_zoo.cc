@@ -153,7 +153,8 @@ bool WriteLayerZoo(const std::string& dir, std::string* error) {
     std::vector<Frame> frames;
     IpSpec first = V4("192.0.2.50", "198.51.100.9", 77);
     first.more_fragments = true;
-    frames.push_back(PacketBuilder().Ethernet(0x0800).Ip(first, 17).Udp(53, 4444).Zeros(1472).Finish());
+    frames.push_back(
+        PacketBuilder().Ethernet(0x0800).Ip(first, 17).Udp(53, 4444).Zeros(1472).Finish());
     IpSpec second = first;
     second.more_fragments = false;
     second.fragment_offset = 1480;
@@ -190,8 +191,9 @@ bool WriteLayerZoo(const std::string& dir, std::string* error) {
     Frame header = PacketBuilder().Ethernet(0x8864).Finish();
     header.resize(14);
     const auto len = static_cast<uint16_t>(inner.size() + 2);
-    std::vector<uint8_t> pppoe = {0x11, 0x00, 0x00, 0x01, static_cast<uint8_t>(len >> 8),
-                                  static_cast<uint8_t>(len), 0x00, 0x21};
+    std::vector<uint8_t> pppoe = {
+        0x11, 0x00, 0x00, 0x01, static_cast<uint8_t>(len >> 8), static_cast<uint8_t>(len),
+        0x00, 0x21};
     header.insert(header.end(), pppoe.begin(), pppoe.end());
     frames.push_back(Prefix(header, inner));
     return WriteFile(file("zoo_pppoe.pcap"), 1, frames, error);
@@ -204,17 +206,15 @@ bool WriteLayerZoo(const std::string& dir, std::string* error) {
     std::vector<uint8_t> sll6 = sll;
     sll6[14] = 0x86;
     sll6[15] = 0xdd;
-    frames.push_back(Prefix(sll6, PacketBuilder()
-                                      .Ip(V4("2001:db8::60", "2001:db8::61"), 58)
-                                      .Icmp(128, 0)
-                                      .Finish()));
+    frames.push_back(Prefix(
+        sll6, PacketBuilder().Ip(V4("2001:db8::60", "2001:db8::61"), 58).Icmp(128, 0).Finish()));
     return WriteFile(file("zoo_linux_sll.pcap"), 113, frames, error);
   });
 
   writers.emplace_back([&] {
     std::vector<Frame> frames;
-    const std::vector<uint8_t> sll2 = {0x08, 0x00, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6,
-                                       2,    0,    0, 0, 0, 2, 0, 0};
+    const std::vector<uint8_t> sll2 = {0x08, 0x00, 0, 0, 0, 0, 0, 2, 0, 1,
+                                       0,    6,    2, 0, 0, 0, 0, 2, 0, 0};
     frames.push_back(Prefix(sll2, IpUdp("192.0.2.70", "198.51.100.70", 1000, 2000, 10)));
     return WriteFile(file("zoo_linux_sll2.pcap"), 276, frames, error);
   });
@@ -230,20 +230,18 @@ bool WriteLayerZoo(const std::string& dir, std::string* error) {
   writers.emplace_back([&] {
     std::vector<Frame> frames;
     frames.push_back(Prefix({2, 0, 0, 0}, IpUdp("192.0.2.90", "198.51.100.90", 1, 2, 4)));
-    frames.push_back(Prefix({0, 0, 0, 30}, PacketBuilder()
-                                               .Ip(V4("2001:db8::90", "2001:db8::91"), 58)
-                                               .Icmp(128, 0)
-                                               .Finish()));
+    frames.push_back(
+        Prefix({0, 0, 0, 30},
+               PacketBuilder().Ip(V4("2001:db8::90", "2001:db8::91"), 58).Icmp(128, 0).Finish()));
     return WriteFile(file("zoo_null.pcap"), 0, frames, error);
   });
 
   writers.emplace_back([&] {
     std::vector<Frame> frames;
     frames.push_back(Prefix({0, 0, 0, 2}, IpUdp("192.0.2.91", "198.51.100.91", 1, 2, 4)));
-    frames.push_back(Prefix({0, 0, 0, 24}, PacketBuilder()
-                                               .Ip(V4("2001:db8::92", "2001:db8::93"), 58)
-                                               .Icmp(128, 0)
-                                               .Finish()));
+    frames.push_back(
+        Prefix({0, 0, 0, 24},
+               PacketBuilder().Ip(V4("2001:db8::92", "2001:db8::93"), 58).Icmp(128, 0).Finish()));
     return WriteFile(file("zoo_loop.pcap"), 108, frames, error);
   });
 

@@ -6,8 +6,8 @@
 // The flood scenario writes minimum-size (60-byte) Ethernet/IPv4/UDP frames at a fixed packet
 // rate, from uniformly random sources (or a pool of N), to a few destinations. It is the input
 // of `make bench`.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdint>
 #include <random>
@@ -89,8 +89,8 @@ int RunFlood(const FloodOptions& options) {
     frame[kIp + 10] = static_cast<uint8_t>(checksum >> 8);
     frame[kIp + 11] = static_cast<uint8_t>(checksum);
     frame[kIp + 26] = frame[kIp + 27] = 0;  // UDP checksum is optional over IPv4
-    const int64_t ts = static_cast<int64_t>(options.start_s) * 1000000000 +
-                       static_cast<int64_t>(i * interval_ns);
+    const int64_t ts =
+        static_cast<int64_t>(options.start_s) * 1000000000 + static_cast<int64_t>(i * interval_ns);
     if (!writer.Write(ts, frame.data(), static_cast<uint32_t>(frame.size()))) {
       fmt::print(stderr, "rampart-gen: write failed\n");
       return 1;

@@ -91,8 +91,8 @@ Parsed Parse(const std::vector<uint8_t>& bytes) {
   std::unique_ptr<uint8_t[]> copy(new uint8_t[bytes.size()]);
   std::copy(bytes.begin(), bytes.end(), copy.get());
   Parsed parsed;
-  parsed.ok = ParseDns(copy.get(), static_cast<uint32_t>(bytes.size()), *parsed.message,
-                       parsed.stats);
+  parsed.ok =
+      ParseDns(copy.get(), static_cast<uint32_t>(bytes.size()), *parsed.message, parsed.stats);
   return parsed;
 }
 
@@ -316,8 +316,7 @@ TEST(ParseDns, Truncated) {
   EXPECT_EQ(in_label.message->id, 0x5555);  // the header was read
   EXPECT_EQ(in_label.message->name_len, 0);
 
-  const Parsed before_root =
-      Parse(std::vector<uint8_t>(bytes.begin(), bytes.begin() + 12 + 16));
+  const Parsed before_root = Parse(std::vector<uint8_t>(bytes.begin(), bytes.begin() + 12 + 16));
   EXPECT_FALSE(before_root.ok);
   EXPECT_EQ(Events(before_root.stats), "dns.truncated");
 

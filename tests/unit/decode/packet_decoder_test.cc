@@ -38,7 +38,9 @@ constexpr uint32_t kTcp = 20;
 
 constexpr uint16_t kLinkEthernet = static_cast<uint16_t>(LinkType::kEthernet);
 
-IpAddress Addr(const char* text) { return IpAddress::Parse(text).value(); }
+IpAddress Addr(const char* text) {
+  return IpAddress::Parse(text).value();
+}
 
 IpSpec V4Spec() {
   IpSpec spec;
@@ -142,8 +144,12 @@ std::string PayloadOf(const std::vector<uint8_t>& frame, const PacketMeta& meta)
 }
 
 std::vector<uint8_t> Ipv4Udp(std::string_view payload = "hello") {
-  return PacketBuilder().Ethernet(kEtherIpv4).Ip(V4Spec(), ip_proto::kUdp).Udp(40000, 53)
-      .Payload(payload).Finish();
+  return PacketBuilder()
+      .Ethernet(kEtherIpv4)
+      .Ip(V4Spec(), ip_proto::kUdp)
+      .Udp(40000, 53)
+      .Payload(payload)
+      .Finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -216,9 +222,12 @@ TEST(DecodeEthernet, MetaIsResetBetweenFrames) {
   tcp.dst_port = 2;
   tcp.flags = tcp_flag::kSyn;
   tcp.options = {2, 4, 0x05, 0xb4};
-  const std::vector<uint8_t> first =
-      PacketBuilder().Ethernet(kEtherVlan).Vlan(7, kEtherIpv4).Ip(V4Spec(), ip_proto::kTcp)
-          .Tcp(tcp).Finish();
+  const std::vector<uint8_t> first = PacketBuilder()
+                                         .Ethernet(kEtherVlan)
+                                         .Vlan(7, kEtherIpv4)
+                                         .Ip(V4Spec(), ip_proto::kTcp)
+                                         .Tcp(tcp)
+                                         .Finish();
   std::vector<uint8_t> arp = Ipv4Udp();
   Set16(arp, 12, kEtherArp);
 
@@ -246,8 +255,12 @@ TEST(DecodeEthernet, MetaIsResetBetweenFrames) {
 // 802.1Q and 802.1ad
 
 TEST(DecodeVlan, SingleTag) {
-  std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherVlan).Vlan(100, kEtherIpv4)
-                                   .Ip(V4Spec(), ip_proto::kUdp).Udp(1, 2).Payload("vlan")
+  std::vector<uint8_t> frame = PacketBuilder()
+                                   .Ethernet(kEtherVlan)
+                                   .Vlan(100, kEtherIpv4)
+                                   .Ip(V4Spec(), ip_proto::kUdp)
+                                   .Udp(1, 2)
+                                   .Payload("vlan")
                                    .Finish();
   frame[14] |= 0xe0;  // priority bits are not part of the VLAN id
   const Decoded d = Decode(frame);
@@ -264,9 +277,13 @@ TEST(DecodeVlan, SingleTag) {
 }
 
 TEST(DecodeVlan, StackedQinQKeepsOuterTag) {
-  const std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherQinQ).Vlan(200, kEtherVlan)
-                                         .Vlan(100, kEtherIpv6).Ip(V6Spec(), ip_proto::kUdp)
-                                         .Udp(3, 4).Finish();
+  const std::vector<uint8_t> frame = PacketBuilder()
+                                         .Ethernet(kEtherQinQ)
+                                         .Vlan(200, kEtherVlan)
+                                         .Vlan(100, kEtherIpv6)
+                                         .Ip(V6Spec(), ip_proto::kUdp)
+                                         .Udp(3, 4)
+                                         .Finish();
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "");
   EXPECT_EQ(d.meta.vlan_id, 200);
@@ -276,9 +293,13 @@ TEST(DecodeVlan, StackedQinQKeepsOuterTag) {
   EXPECT_EQ(d.meta.outer_dst.ToString(), "2001:db8::2");
   EXPECT_EQ(d.meta.dst_port, 4);
 
-  const std::vector<uint8_t> old = PacketBuilder().Ethernet(kEtherQinQOld).Vlan(300, kEtherVlan)
-                                       .Vlan(301, kEtherIpv4).Ip(V4Spec(), ip_proto::kUdp)
-                                       .Udp(3, 4).Finish();
+  const std::vector<uint8_t> old = PacketBuilder()
+                                       .Ethernet(kEtherQinQOld)
+                                       .Vlan(300, kEtherVlan)
+                                       .Vlan(301, kEtherIpv4)
+                                       .Ip(V4Spec(), ip_proto::kUdp)
+                                       .Udp(3, 4)
+                                       .Finish();
   const Decoded d_old = Decode(old);
   EXPECT_EQ(Events(d_old.stats), "");
   EXPECT_EQ(d_old.meta.vlan_id, 300);
@@ -326,9 +347,14 @@ TEST(DecodeVlan, EightTagsDecodeNineAreTooMany) {
 // MPLS
 
 TEST(DecodeMpls, LabelStackToIpv4) {
-  const std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherMpls).Mpls(100, false)
-                                         .Mpls(200, true).Ip(V4Spec(), ip_proto::kUdp).Udp(7, 8)
-                                         .Payload("mpls").Finish();
+  const std::vector<uint8_t> frame = PacketBuilder()
+                                         .Ethernet(kEtherMpls)
+                                         .Mpls(100, false)
+                                         .Mpls(200, true)
+                                         .Ip(V4Spec(), ip_proto::kUdp)
+                                         .Udp(7, 8)
+                                         .Payload("mpls")
+                                         .Finish();
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "");
   EXPECT_TRUE(d.meta.Has(meta_flag::kMpls));
@@ -345,8 +371,12 @@ TEST(DecodeMpls, LabelToIpv6) {
   tcp.src_port = 443;
   tcp.dst_port = 50000;
   tcp.flags = tcp_flag::kAck;
-  const std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherMpls).Mpls(300, true)
-                                         .Ip(V6Spec(), ip_proto::kTcp).Tcp(tcp).Finish();
+  const std::vector<uint8_t> frame = PacketBuilder()
+                                         .Ethernet(kEtherMpls)
+                                         .Mpls(300, true)
+                                         .Ip(V6Spec(), ip_proto::kTcp)
+                                         .Tcp(tcp)
+                                         .Finish();
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "");
   EXPECT_EQ(d.meta.mpls_labels, 1);
@@ -357,11 +387,15 @@ TEST(DecodeMpls, LabelToIpv6) {
 }
 
 TEST(DecodeMpls, PseudowireControlWordThenEthernet) {
-  const std::vector<uint8_t> frame =
-      PacketBuilder().Ethernet(kEtherMpls).Mpls(16, true).Zeros(4)  // control word
-          .Ethernet(kEtherIpv4, 0x020000000003, 0x020000000004)
-          .Ip(V4Spec("10.1.1.1", "10.2.2.2"), ip_proto::kUdp).Udp(9, 10).Payload("pw")
-          .Finish();
+  const std::vector<uint8_t> frame = PacketBuilder()
+                                         .Ethernet(kEtherMpls)
+                                         .Mpls(16, true)
+                                         .Zeros(4)  // control word
+                                         .Ethernet(kEtherIpv4, 0x020000000003, 0x020000000004)
+                                         .Ip(V4Spec("10.1.1.1", "10.2.2.2"), ip_proto::kUdp)
+                                         .Udp(9, 10)
+                                         .Payload("pw")
+                                         .Finish();
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "");
   EXPECT_TRUE(d.meta.Has(meta_flag::kMpls));
@@ -403,8 +437,12 @@ TEST(DecodeMpls, SixteenLabelsDecodeSeventeenAreTooMany) {
 }
 
 TEST(DecodeMpls, TruncatedLabelAndMissingPayload) {
-  const std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherMpls).Mpls(100, false)
-                                         .Mpls(200, true).Ip(V4Spec(), ip_proto::kUdp).Udp(1, 2)
+  const std::vector<uint8_t> frame = PacketBuilder()
+                                         .Ethernet(kEtherMpls)
+                                         .Mpls(100, false)
+                                         .Mpls(200, true)
+                                         .Ip(V4Spec(), ip_proto::kUdp)
+                                         .Udp(1, 2)
                                          .Finish();
   const Decoded label_cut = Decode(Cut(frame, kEth + 4 + 2));
   EXPECT_EQ(Events(label_cut.stats), "mpls.truncated");
@@ -436,16 +474,25 @@ TEST(DecodeMpls, UnknownPayload) {
 // PPPoE session
 
 std::vector<uint8_t> PppoeHeader(uint16_t ppp_protocol) {
-  return {0x11, 0x00, 0x12, 0x34, 0x00, 0x00, static_cast<uint8_t>(ppp_protocol >> 8),
+  return {0x11,
+          0x00,
+          0x12,
+          0x34,
+          0x00,
+          0x00,
+          static_cast<uint8_t>(ppp_protocol >> 8),
           static_cast<uint8_t>(ppp_protocol)};
 }
 
 TEST(DecodePppoe, SessionIpv4AndIpv6) {
   const std::vector<uint8_t> h4 = PppoeHeader(0x0021);
-  const std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherPppoe)
+  const std::vector<uint8_t> frame = PacketBuilder()
+                                         .Ethernet(kEtherPppoe)
                                          .Payload(h4.data(), h4.size())
-                                         .Ip(V4Spec(), ip_proto::kUdp).Udp(11, 12)
-                                         .Payload("ppp").Finish();
+                                         .Ip(V4Spec(), ip_proto::kUdp)
+                                         .Udp(11, 12)
+                                         .Payload("ppp")
+                                         .Finish();
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "");
   EXPECT_TRUE(d.meta.Has(meta_flag::kPppoe));
@@ -456,8 +503,12 @@ TEST(DecodePppoe, SessionIpv4AndIpv6) {
   EXPECT_EQ(PayloadOf(frame, d.meta), "ppp");
 
   const std::vector<uint8_t> h6 = PppoeHeader(0x0057);
-  const Decoded d6 = Decode(PacketBuilder().Ethernet(kEtherPppoe).Payload(h6.data(), h6.size())
-                                .Ip(V6Spec(), ip_proto::kUdp).Udp(13, 14).Finish());
+  const Decoded d6 = Decode(PacketBuilder()
+                                .Ethernet(kEtherPppoe)
+                                .Payload(h6.data(), h6.size())
+                                .Ip(V6Spec(), ip_proto::kUdp)
+                                .Udp(13, 14)
+                                .Finish());
   EXPECT_EQ(Events(d6.stats), "");
   EXPECT_TRUE(d6.meta.Has(meta_flag::kPppoe));
   EXPECT_EQ(d6.meta.l3, Layer3::kIpv6);
@@ -466,9 +517,12 @@ TEST(DecodePppoe, SessionIpv4AndIpv6) {
 
 TEST(DecodePppoe, Truncated) {
   const std::vector<uint8_t> h4 = PppoeHeader(0x0021);
-  const std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherPppoe)
+  const std::vector<uint8_t> frame = PacketBuilder()
+                                         .Ethernet(kEtherPppoe)
                                          .Payload(h4.data(), h4.size())
-                                         .Ip(V4Spec(), ip_proto::kUdp).Udp(11, 12).Finish();
+                                         .Ip(V4Spec(), ip_proto::kUdp)
+                                         .Udp(11, 12)
+                                         .Finish();
   const Decoded d = Decode(Cut(frame, kEth + 7));
   EXPECT_EQ(Events(d.stats), "pppoe.truncated");
   EXPECT_FALSE(d.meta.Has(meta_flag::kPppoe));
@@ -516,9 +570,12 @@ TEST(DecodeIpv4, FirstFragmentDecodesPorts) {
   IpSpec spec = V4Spec();
   spec.more_fragments = true;
   spec.id = 0x4242;
-  const std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherIpv4)
-                                         .Ip(spec, ip_proto::kUdp).Udp(5353, 5353)
-                                         .Payload("first").Finish();
+  const std::vector<uint8_t> frame = PacketBuilder()
+                                         .Ethernet(kEtherIpv4)
+                                         .Ip(spec, ip_proto::kUdp)
+                                         .Udp(5353, 5353)
+                                         .Payload("first")
+                                         .Finish();
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "");
   EXPECT_TRUE(d.meta.Has(meta_flag::kFragment));
@@ -534,9 +591,11 @@ TEST(DecodeIpv4, FirstFragmentDecodesPorts) {
 TEST(DecodeIpv4, LaterFragmentHasOffsetAndNoPorts) {
   IpSpec spec = V4Spec();
   spec.fragment_offset = 1480;
-  const std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherIpv4)
+  const std::vector<uint8_t> frame = PacketBuilder()
+                                         .Ethernet(kEtherIpv4)
                                          .Ip(spec, ip_proto::kUdp)
-                                         .Payload("later fragment bytes!").Finish();
+                                         .Payload("later fragment bytes!")
+                                         .Finish();
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "");
   EXPECT_TRUE(d.meta.Has(meta_flag::kFragment));
@@ -550,13 +609,34 @@ TEST(DecodeIpv4, LaterFragmentHasOffsetAndNoPorts) {
   EXPECT_EQ(PayloadOf(frame, d.meta), "later fragment bytes!");
 
   spec.more_fragments = true;  // a middle fragment
-  const Decoded middle = Decode(PacketBuilder().Ethernet(kEtherIpv4).Ip(spec, ip_proto::kTcp)
-                                    .Zeros(40).Finish());
+  const Decoded middle =
+      Decode(PacketBuilder().Ethernet(kEtherIpv4).Ip(spec, ip_proto::kTcp).Zeros(40).Finish());
   EXPECT_TRUE(middle.meta.Has(meta_flag::kFragment));
   EXPECT_TRUE(middle.meta.Has(meta_flag::kMoreFragments));
   EXPECT_EQ(middle.meta.frag_offset, 1480);
   EXPECT_FALSE(middle.meta.Has(meta_flag::kHasPorts));
   EXPECT_EQ(Events(middle.stats), "");
+}
+
+// A first fragment's UDP length field describes the whole reassembled datagram, so it exceeds
+// what this fragment carries; that is not a malformed UDP header.
+TEST(DecodeIpv4, FirstFragmentOfALargeUdpDatagramIsNotABadLength) {
+  IpSpec spec = V4Spec();
+  spec.more_fragments = true;
+  const std::string body(1472, 'r');
+  std::vector<uint8_t> frame = PacketBuilder()
+                                   .Ethernet(kEtherIpv4)
+                                   .Ip(spec, ip_proto::kUdp)
+                                   .Udp(53, 40000)
+                                   .Payload(body)
+                                   .Finish();
+  Set16(frame, kEth + kIp4 + 4, 3008);
+  const Decoded d = Decode(frame);
+  EXPECT_EQ(Events(d.stats), "");
+  EXPECT_TRUE(d.meta.Has(meta_flag::kFragment));
+  EXPECT_TRUE(d.meta.Has(meta_flag::kHasPorts));
+  EXPECT_EQ(d.meta.src_port, 53);
+  EXPECT_EQ(PayloadOf(frame, d.meta), body);
 }
 
 TEST(DecodeIpv4, DontFragmentIsNotAFragment) {
@@ -577,8 +657,12 @@ TEST(DecodeIpv4, TotalLenZeroIsSegmentationOffload) {
   tcp.dst_port = 33000;
   tcp.flags = tcp_flag::kAck | tcp_flag::kPsh;
   const std::string body(100, 'x');
-  std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherIpv4).Ip(V4Spec(), ip_proto::kTcp)
-                                   .Tcp(tcp).Payload(body).Finish();
+  std::vector<uint8_t> frame = PacketBuilder()
+                                   .Ethernet(kEtherIpv4)
+                                   .Ip(V4Spec(), ip_proto::kTcp)
+                                   .Tcp(tcp)
+                                   .Payload(body)
+                                   .Finish();
   Set16(frame, kEth + 2, 0);
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "");
@@ -640,9 +724,12 @@ TEST(DecodeIpv4, HeaderCutLeavesLayerUnset) {
 // IPv6
 
 TEST(DecodeIpv6, UdpDatagram) {
-  const std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherIpv6)
-                                         .Ip(V6Spec(), ip_proto::kUdp).Udp(1000, 2000)
-                                         .Payload("v6").Finish();
+  const std::vector<uint8_t> frame = PacketBuilder()
+                                         .Ethernet(kEtherIpv6)
+                                         .Ip(V6Spec(), ip_proto::kUdp)
+                                         .Udp(1000, 2000)
+                                         .Payload("v6")
+                                         .Finish();
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "");
   EXPECT_EQ(d.meta.l3, Layer3::kIpv6);
@@ -660,13 +747,18 @@ TEST(DecodeIpv6, UdpDatagram) {
 }
 
 TEST(DecodeIpv6, HopByHopDestinationAndFragmentHeaderChain) {
-  const uint8_t hop_by_hop[] = {60, 0, 1, 4, 0, 0, 0, 0};   // next: destination options
-  const uint8_t dest_opts[] = {44, 0, 1, 4, 0, 0, 0, 0};    // next: fragment
+  const uint8_t hop_by_hop[] = {60, 0, 1, 4, 0, 0, 0, 0};  // next: destination options
+  const uint8_t dest_opts[] = {44, 0, 1, 4, 0, 0, 0, 0};   // next: fragment
   const uint8_t fragment[] = {17, 0, 0x00, 0x01, 0x00, 0x01, 0xbe, 0xef};  // offset 0, M=1
-  const std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherIpv6).Ip(V6Spec(), 0)
-                                         .Payload(hop_by_hop, 8).Payload(dest_opts, 8)
-                                         .Payload(fragment, 8).Udp(1111, 2222)
-                                         .Payload("chain").Finish();
+  const std::vector<uint8_t> frame = PacketBuilder()
+                                         .Ethernet(kEtherIpv6)
+                                         .Ip(V6Spec(), 0)
+                                         .Payload(hop_by_hop, 8)
+                                         .Payload(dest_opts, 8)
+                                         .Payload(fragment, 8)
+                                         .Udp(1111, 2222)
+                                         .Payload("chain")
+                                         .Finish();
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "");
   EXPECT_EQ(d.meta.l3, Layer3::kIpv6);
@@ -685,8 +777,11 @@ TEST(DecodeIpv6, HopByHopDestinationAndFragmentHeaderChain) {
 
 TEST(DecodeIpv6, NonFirstFragment) {
   const uint8_t fragment[] = {6, 0, 0x05, 0xc8, 0x00, 0x00, 0x00, 0x07};  // offset 1480, M=0
-  const std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherIpv6).Ip(V6Spec(), 44)
-                                         .Payload(fragment, 8).Payload("rest of a tcp segment")
+  const std::vector<uint8_t> frame = PacketBuilder()
+                                         .Ethernet(kEtherIpv6)
+                                         .Ip(V6Spec(), 44)
+                                         .Payload(fragment, 8)
+                                         .Payload("rest of a tcp segment")
                                          .Finish();
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "");
@@ -699,6 +794,45 @@ TEST(DecodeIpv6, NonFirstFragment) {
   EXPECT_EQ(d.meta.src_port, 0);
   EXPECT_EQ(d.meta.payload_offset, kEth + kIp6 + 8);
   EXPECT_EQ(PayloadOf(frame, d.meta), "rest of a tcp segment");
+}
+
+TEST(DecodeIpv6, FirstFragmentOfALargeUdpDatagramIsNotABadLength) {
+  const uint8_t fragment[] = {17, 0, 0x00, 0x01, 0x00, 0x00, 0x00, 0x09};  // offset 0, M=1
+  const std::string body(1000, 'f');
+  std::vector<uint8_t> frame = PacketBuilder()
+                                   .Ethernet(kEtherIpv6)
+                                   .Ip(V6Spec(), 44)
+                                   .Payload(fragment, 8)
+                                   .Udp(4500, 4500)
+                                   .Payload(body)
+                                   .Finish();
+  Set16(frame, kEth + kIp6 + 8 + 4, 3000);  // the UDP length of the reassembled datagram
+  const Decoded d = Decode(frame);
+  EXPECT_EQ(Events(d.stats), "");
+  EXPECT_TRUE(d.meta.Has(meta_flag::kFragment));
+  EXPECT_TRUE(d.meta.Has(meta_flag::kHasPorts));
+  EXPECT_EQ(d.meta.dst_port, 4500);
+  EXPECT_EQ(PayloadOf(frame, d.meta), body);
+}
+
+TEST(DecodeIpv6, PayloadLenZeroIsOffload) {
+  TcpSpec tcp;
+  tcp.src_port = 443;
+  tcp.dst_port = 50123;
+  tcp.flags = tcp_flag::kAck;
+  const std::string body(30, 'o');
+  std::vector<uint8_t> frame = PacketBuilder()
+                                   .Ethernet(kEtherIpv6)
+                                   .Ip(V6Spec(), ip_proto::kTcp)
+                                   .Tcp(tcp)
+                                   .Payload(body)
+                                   .Finish();
+  Set16(frame, kEth + 4, 0);
+  const Decoded d = Decode(frame);
+  EXPECT_EQ(Events(d.stats), "");
+  EXPECT_EQ(d.meta.ip_total_len, frame.size() - kEth);
+  EXPECT_EQ(d.meta.src_port, 443);
+  EXPECT_EQ(PayloadOf(frame, d.meta), body);
 }
 
 std::vector<uint8_t> Ipv6WithDestOpts(int headers) {
@@ -727,8 +861,8 @@ TEST(DecodeIpv6, EightExtensionHeadersDecodeNineAreTooMany) {
 TEST(DecodeIpv6, ExtensionHeaderTruncated) {
   // Hop-by-hop claiming 16 bytes where the datagram holds 8.
   const uint8_t long_hbh[] = {17, 1, 1, 4, 0, 0, 0, 0};
-  const Decoded d = Decode(
-      PacketBuilder().Ethernet(kEtherIpv6).Ip(V6Spec(), 0).Payload(long_hbh, 8).Finish());
+  const Decoded d =
+      Decode(PacketBuilder().Ethernet(kEtherIpv6).Ip(V6Spec(), 0).Payload(long_hbh, 8).Finish());
   EXPECT_EQ(Events(d.stats), "ipv6.ext_header_truncated");
   EXPECT_EQ(d.meta.l3, Layer3::kIpv6);
   EXPECT_FALSE(d.meta.Has(meta_flag::kHasPorts));
@@ -741,16 +875,20 @@ TEST(DecodeIpv6, ExtensionHeaderTruncated) {
   EXPECT_EQ(f.meta.l3, Layer3::kIpv6);
 
   // An extension header's first two bytes cut off by the capture.
-  const std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherIpv6).Ip(V6Spec(), 0)
-                                         .Payload(long_hbh, 8).Zeros(8).Finish();
-  const Decoded cut = Decode(Cut(frame, kEth + kIp6 + 1), kLinkEthernet,
-                             static_cast<uint32_t>(frame.size()));
+  const std::vector<uint8_t> frame =
+      PacketBuilder().Ethernet(kEtherIpv6).Ip(V6Spec(), 0).Payload(long_hbh, 8).Zeros(8).Finish();
+  const Decoded cut =
+      Decode(Cut(frame, kEth + kIp6 + 1), kLinkEthernet, static_cast<uint32_t>(frame.size()));
   EXPECT_EQ(Events(cut.stats), "ipv6.ext_header_truncated");
 }
 
 TEST(DecodeIpv6, PayloadLenExceedsFrame) {
-  std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherIpv6).Ip(V6Spec(), ip_proto::kUdp)
-                                   .Udp(1000, 2000).Payload("v6").Finish();
+  std::vector<uint8_t> frame = PacketBuilder()
+                                   .Ethernet(kEtherIpv6)
+                                   .Ip(V6Spec(), ip_proto::kUdp)
+                                   .Udp(1000, 2000)
+                                   .Payload("v6")
+                                   .Finish();
   Set16(frame, kEth + 4, 1000);
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "ipv6.payload_len_exceeds_frame");
@@ -761,8 +899,8 @@ TEST(DecodeIpv6, PayloadLenExceedsFrame) {
 }
 
 TEST(DecodeIpv6, TruncatedAndBadVersion) {
-  const std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherIpv6)
-                                         .Ip(V6Spec(), ip_proto::kUdp).Udp(1, 2).Finish();
+  const std::vector<uint8_t> frame =
+      PacketBuilder().Ethernet(kEtherIpv6).Ip(V6Spec(), ip_proto::kUdp).Udp(1, 2).Finish();
   const Decoded cut = Decode(Cut(frame, kEth + 39));
   EXPECT_EQ(Events(cut.stats), "ipv6.truncated");
   EXPECT_EQ(cut.meta.l3, Layer3::kNone);
@@ -786,15 +924,18 @@ TEST(DecodeTcp, HeaderFieldsAndOptions) {
   tcp.ack = 0xa0b0c0d0;
   tcp.flags = tcp_flag::kSyn | tcp_flag::kAck;
   tcp.window = 64240;
-  tcp.options = {2,    4,    0x05, 0xb4,                    // MSS 1460
-                 4,    2,                                   // SACK permitted
-                 8,    10,   0x00, 0x00, 0x12, 0x34,        // timestamps
-                 0xde, 0xad, 0xbe, 0xef,                    //
-                 1,                                         // NOP
-                 3,    3,    7};                            // window scale 7
-  const std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherIpv4)
-                                         .Ip(V4Spec(), ip_proto::kTcp).Tcp(tcp)
-                                         .Payload("GET /").Finish();
+  tcp.options = {2,    4,    0x05, 0xb4,              // MSS 1460
+                 4,    2,                             // SACK permitted
+                 8,    10,   0x00, 0x00, 0x12, 0x34,  // timestamps: TSval
+                 0xde, 0xad, 0xbe, 0xef,              // TSecr
+                 1,                                   // NOP
+                 3,    3,    7};                      // window scale 7
+  const std::vector<uint8_t> frame = PacketBuilder()
+                                         .Ethernet(kEtherIpv4)
+                                         .Ip(V4Spec(), ip_proto::kTcp)
+                                         .Tcp(tcp)
+                                         .Payload("GET /")
+                                         .Finish();
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "");
   const PacketMeta& m = d.meta;
@@ -833,8 +974,12 @@ TEST(DecodeTcp, DataOffsetBelowFive) {
   TcpSpec tcp;
   tcp.src_port = 1;
   tcp.dst_port = 2;
-  std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherIpv4).Ip(V4Spec(), ip_proto::kTcp)
-                                   .Tcp(tcp).Payload("abc").Finish();
+  std::vector<uint8_t> frame = PacketBuilder()
+                                   .Ethernet(kEtherIpv4)
+                                   .Ip(V4Spec(), ip_proto::kTcp)
+                                   .Tcp(tcp)
+                                   .Payload("abc")
+                                   .Finish();
   frame[kEth + kIp4 + 12] = 0x40;
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "tcp.bad_header_len");
@@ -843,13 +988,50 @@ TEST(DecodeTcp, DataOffsetBelowFive) {
   EXPECT_EQ(d.meta.payload_len, 0);
 }
 
+TEST(DecodeTcp, DataOffsetBeyondTheSegmentButNotBeyondASnaplenCut) {
+  TcpSpec tcp;
+  tcp.src_port = 7;
+  tcp.dst_port = 8;
+  std::vector<uint8_t> frame =
+      PacketBuilder().Ethernet(kEtherIpv4).Ip(V4Spec(), ip_proto::kTcp).Tcp(tcp).Finish();
+  frame.resize(kEth + kIp4 + kTcp);  // no Ethernet padding: the segment is exactly 20 bytes
+  frame[kEth + kIp4 + 12] = 0xf0;    // data offset 15 words = 60 bytes
+  const Decoded d = Decode(frame);
+  EXPECT_EQ(Events(d.stats), "tcp.bad_header_len");
+  EXPECT_EQ(d.meta.src_port, 7);
+
+  // A real 60-byte header whose options the snap length cut off is not malformed.
+  TcpSpec with_options = tcp;
+  with_options.options.assign(40, 1);  // 40 bytes of NOPs
+  std::vector<uint8_t> full = PacketBuilder()
+                                  .Ethernet(kEtherIpv4)
+                                  .Ip(V4Spec(), ip_proto::kTcp)
+                                  .Tcp(with_options)
+                                  .Finish();
+  RawPacket raw;
+  raw.data = full.data();
+  raw.cap_len = kEth + kIp4 + kTcp;
+  raw.wire_len = static_cast<uint32_t>(full.size());
+  raw.link_type = kLinkEthernet;
+  PacketMeta meta;
+  DecodeStats stats;
+  DecodePacket(raw, meta, stats);
+  EXPECT_EQ(Events(stats), "");
+  EXPECT_EQ(meta.dst_port, 8);
+  EXPECT_TRUE(meta.Has(meta_flag::kCutBySnaplen));
+}
+
 TEST(DecodeTcp, BadOptions) {
   TcpSpec tcp;
   tcp.src_port = 1;
   tcp.dst_port = 2;
   tcp.options = {2, 0, 0x05, 0xb4};  // length 0
-  Decoded d = Decode(PacketBuilder().Ethernet(kEtherIpv4).Ip(V4Spec(), ip_proto::kTcp).Tcp(tcp)
-                         .Payload("x").Finish());
+  Decoded d = Decode(PacketBuilder()
+                         .Ethernet(kEtherIpv4)
+                         .Ip(V4Spec(), ip_proto::kTcp)
+                         .Tcp(tcp)
+                         .Payload("x")
+                         .Finish());
   EXPECT_EQ(Events(d.stats), "tcp.bad_option");
   EXPECT_FALSE(d.meta.Has(meta_flag::kTcpMss));
   EXPECT_TRUE(d.meta.Has(meta_flag::kHasPorts));
@@ -910,8 +1092,8 @@ TEST(DecodeUdp, BadLengthField) {
 }
 
 TEST(DecodeUdp, HeaderCut) {
-  const Decoded d = Decode(
-      PacketBuilder().Ethernet(kEtherIpv4).Ip(V4Spec(), ip_proto::kUdp).Zeros(7).Finish());
+  const Decoded d =
+      Decode(PacketBuilder().Ethernet(kEtherIpv4).Ip(V4Spec(), ip_proto::kUdp).Zeros(7).Finish());
   EXPECT_EQ(Events(d.stats), "udp.truncated");
   EXPECT_TRUE(d.meta.Has(meta_flag::kL4Truncated));
   EXPECT_FALSE(d.meta.Has(meta_flag::kHasPorts));
@@ -922,9 +1104,12 @@ TEST(DecodeUdp, HeaderCut) {
 // ICMP and ICMPv6
 
 TEST(DecodeIcmp, TypeAndCode) {
-  const std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherIpv4)
-                                         .Ip(V4Spec(), ip_proto::kIcmp).Icmp(3, 13)
-                                         .Payload("ping").Finish();
+  const std::vector<uint8_t> frame = PacketBuilder()
+                                         .Ethernet(kEtherIpv4)
+                                         .Ip(V4Spec(), ip_proto::kIcmp)
+                                         .Icmp(3, 13)
+                                         .Payload("ping")
+                                         .Finish();
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "");
   EXPECT_EQ(d.meta.ip_proto, ip_proto::kIcmp);
@@ -936,16 +1121,16 @@ TEST(DecodeIcmp, TypeAndCode) {
 }
 
 TEST(DecodeIcmp, Truncated) {
-  const Decoded d = Decode(
-      PacketBuilder().Ethernet(kEtherIpv4).Ip(V4Spec(), ip_proto::kIcmp).Zeros(3).Finish());
+  const Decoded d =
+      Decode(PacketBuilder().Ethernet(kEtherIpv4).Ip(V4Spec(), ip_proto::kIcmp).Zeros(3).Finish());
   EXPECT_EQ(Events(d.stats), "icmp.truncated");
   EXPECT_TRUE(d.meta.Has(meta_flag::kL4Truncated));
   EXPECT_EQ(d.meta.icmp_type, 0);
 }
 
 TEST(DecodeIcmp, TotalLenShorterThanIcmpHeader) {
-  std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherIpv4)
-                                   .Ip(V4Spec(), ip_proto::kIcmp).Icmp(8, 0).Finish();
+  std::vector<uint8_t> frame =
+      PacketBuilder().Ethernet(kEtherIpv4).Ip(V4Spec(), ip_proto::kIcmp).Icmp(8, 0).Finish();
   Set16(frame, kEth + 2, kIp4 + 2);  // the frame holds more, the datagram says 2 bytes
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "icmp.truncated");
@@ -953,17 +1138,16 @@ TEST(DecodeIcmp, TotalLenShorterThanIcmpHeader) {
 }
 
 TEST(DecodeIcmpv6, TypeCodeAndTruncation) {
-  const std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherIpv6)
-                                         .Ip(V6Spec(), ip_proto::kIcmpv6).Icmp(128, 0)
-                                         .Finish();
+  const std::vector<uint8_t> frame =
+      PacketBuilder().Ethernet(kEtherIpv6).Ip(V6Spec(), ip_proto::kIcmpv6).Icmp(128, 0).Finish();
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "");
   EXPECT_EQ(d.meta.ip_proto, ip_proto::kIcmpv6);
   EXPECT_EQ(d.meta.icmp_type, 128);
   EXPECT_EQ(d.meta.icmp_code, 0);
 
-  const Decoded cut = Decode(Cut(frame, kEth + kIp6 + 3), kLinkEthernet,
-                             static_cast<uint32_t>(frame.size()));
+  const Decoded cut =
+      Decode(Cut(frame, kEth + kIp6 + 3), kLinkEthernet, static_cast<uint32_t>(frame.size()));
   EXPECT_EQ(Events(cut.stats), "icmpv6.truncated");
   EXPECT_TRUE(cut.meta.Has(meta_flag::kL4Truncated));
 
@@ -978,10 +1162,14 @@ TEST(DecodeIcmpv6, TypeCodeAndTruncation) {
 // GRE
 
 TEST(DecodeGre, InnerIpv4) {
-  const std::vector<uint8_t> frame =
-      PacketBuilder().Ethernet(kEtherIpv4).Ip(V4Spec("203.0.113.1", "203.0.113.2"), ip_proto::kGre)
-          .Gre(kEtherIpv4).Ip(V4Spec("10.0.0.1", "10.0.0.2"), ip_proto::kUdp).Udp(500, 4500)
-          .Payload("gre").Finish();
+  const std::vector<uint8_t> frame = PacketBuilder()
+                                         .Ethernet(kEtherIpv4)
+                                         .Ip(V4Spec("203.0.113.1", "203.0.113.2"), ip_proto::kGre)
+                                         .Gre(kEtherIpv4)
+                                         .Ip(V4Spec("10.0.0.1", "10.0.0.2"), ip_proto::kUdp)
+                                         .Udp(500, 4500)
+                                         .Payload("gre")
+                                         .Finish();
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "");
   const PacketMeta& m = d.meta;
@@ -1005,9 +1193,14 @@ TEST(DecodeGre, InnerIpv6WithKey) {
   tcp.src_port = 22;
   tcp.dst_port = 60000;
   tcp.flags = tcp_flag::kAck;
-  const std::vector<uint8_t> frame =
-      PacketBuilder().Ethernet(kEtherIpv4).Ip(V4Spec(), ip_proto::kGre).Gre(kEtherIpv6, true)
-          .Ip(V6Spec("fd00::1", "fd00::2"), ip_proto::kTcp).Tcp(tcp).Payload("key").Finish();
+  const std::vector<uint8_t> frame = PacketBuilder()
+                                         .Ethernet(kEtherIpv4)
+                                         .Ip(V4Spec(), ip_proto::kGre)
+                                         .Gre(kEtherIpv6, true)
+                                         .Ip(V6Spec("fd00::1", "fd00::2"), ip_proto::kTcp)
+                                         .Tcp(tcp)
+                                         .Payload("key")
+                                         .Finish();
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "");
   EXPECT_TRUE(d.meta.Has(meta_flag::kGre));
@@ -1022,12 +1215,36 @@ TEST(DecodeGre, InnerIpv6WithKey) {
   EXPECT_EQ(PayloadOf(frame, d.meta), "key");
 }
 
+TEST(DecodeGre, ChecksumAndSequenceFieldsAreSkipped) {
+  // C and S bits: checksum + reserved, then a sequence number, before the payload.
+  const uint8_t header[] = {0x90, 0x00, 0x08, 0x00, 0xab, 0xcd, 0x00, 0x00, 0x00, 0x00, 0x00, 0x2a};
+  const std::vector<uint8_t> frame = PacketBuilder()
+                                         .Ethernet(kEtherIpv4)
+                                         .Ip(V4Spec(), ip_proto::kGre)
+                                         .Payload(header, sizeof header)
+                                         .Ip(V4Spec("10.3.3.1", "10.3.3.2"), ip_proto::kUdp)
+                                         .Udp(1701, 1701)
+                                         .Payload("seq")
+                                         .Finish();
+  const Decoded d = Decode(frame);
+  EXPECT_EQ(Events(d.stats), "");
+  EXPECT_TRUE(d.meta.Has(meta_flag::kGre));
+  EXPECT_EQ(d.meta.inner_src.ToString(), "10.3.3.1");
+  EXPECT_EQ(d.meta.src_port, 1701);
+  EXPECT_EQ(d.meta.payload_offset, kEth + kIp4 + 12 + kIp4 + kUdp);
+  EXPECT_EQ(PayloadOf(frame, d.meta), "seq");
+}
+
 TEST(DecodeGre, TransparentEthernetBridging) {
-  const std::vector<uint8_t> frame =
-      PacketBuilder().Ethernet(kEtherIpv4).Ip(V4Spec("203.0.113.1", "203.0.113.2"), ip_proto::kGre)
-          .Gre(kEtherTeb).Ethernet(kEtherIpv4, 0x020000000005, 0x020000000006)
-          .Ip(V4Spec("172.16.0.1", "172.16.0.2"), ip_proto::kUdp).Udp(67, 68).Payload("teb")
-          .Finish();
+  const std::vector<uint8_t> frame = PacketBuilder()
+                                         .Ethernet(kEtherIpv4)
+                                         .Ip(V4Spec("203.0.113.1", "203.0.113.2"), ip_proto::kGre)
+                                         .Gre(kEtherTeb)
+                                         .Ethernet(kEtherIpv4, 0x020000000005, 0x020000000006)
+                                         .Ip(V4Spec("172.16.0.1", "172.16.0.2"), ip_proto::kUdp)
+                                         .Udp(67, 68)
+                                         .Payload("teb")
+                                         .Finish();
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "");
   EXPECT_TRUE(d.meta.Has(meta_flag::kGre));
@@ -1073,8 +1290,12 @@ TEST(DecodeGre, NestingDepthLimit) {
 }
 
 TEST(DecodeGre, UnknownPayloadTruncatedAndBadVersion) {
-  Decoded d = Decode(PacketBuilder().Ethernet(kEtherIpv4).Ip(V4Spec(), ip_proto::kGre)
-                         .Gre(0x88b5).Zeros(20).Finish());
+  Decoded d = Decode(PacketBuilder()
+                         .Ethernet(kEtherIpv4)
+                         .Ip(V4Spec(), ip_proto::kGre)
+                         .Gre(0x88b5)
+                         .Zeros(20)
+                         .Finish());
   EXPECT_EQ(Events(d.stats), "gre.unknown_payload");
   EXPECT_TRUE(d.meta.Has(meta_flag::kGre));
   EXPECT_EQ(d.meta.ip_layers, 1);
@@ -1086,14 +1307,21 @@ TEST(DecodeGre, UnknownPayloadTruncatedAndBadVersion) {
   EXPECT_FALSE(d.meta.Has(meta_flag::kGre));
 
   const uint8_t key_cut[] = {0x20, 0x00, 0x08, 0x00, 0x12};  // key flag, 1 of 4 key bytes
-  d = Decode(PacketBuilder().Ethernet(kEtherIpv4).Ip(V4Spec(), ip_proto::kGre)
-                 .Payload(key_cut, sizeof key_cut).Finish());
+  d = Decode(PacketBuilder()
+                 .Ethernet(kEtherIpv4)
+                 .Ip(V4Spec(), ip_proto::kGre)
+                 .Payload(key_cut, sizeof key_cut)
+                 .Finish());
   EXPECT_EQ(Events(d.stats), "gre.truncated");
   EXPECT_EQ(d.meta.ip_layers, 1);
 
   const uint8_t version2[] = {0x00, 0x02, 0x08, 0x00};
-  d = Decode(PacketBuilder().Ethernet(kEtherIpv4).Ip(V4Spec(), ip_proto::kGre)
-                 .Payload(version2, sizeof version2).Zeros(20).Finish());
+  d = Decode(PacketBuilder()
+                 .Ethernet(kEtherIpv4)
+                 .Ip(V4Spec(), ip_proto::kGre)
+                 .Payload(version2, sizeof version2)
+                 .Zeros(20)
+                 .Finish());
   EXPECT_EQ(Events(d.stats), "gre.unsupported_version");
   EXPECT_EQ(d.meta.ip_layers, 1);
 }
@@ -1106,9 +1334,12 @@ TEST(DecodeIpInIp, Ipv4InIpv4) {
   tcp.src_port = 179;
   tcp.dst_port = 40000;
   const std::vector<uint8_t> frame =
-      PacketBuilder().Ethernet(kEtherIpv4)
+      PacketBuilder()
+          .Ethernet(kEtherIpv4)
           .Ip(V4Spec("203.0.113.10", "203.0.113.20"), ip_proto::kIpInIp)
-          .Ip(V4Spec("10.9.9.1", "10.9.9.2"), ip_proto::kTcp).Tcp(tcp).Finish();
+          .Ip(V4Spec("10.9.9.1", "10.9.9.2"), ip_proto::kTcp)
+          .Tcp(tcp)
+          .Finish();
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "");
   EXPECT_TRUE(d.meta.Has(meta_flag::kIpInIp));
@@ -1123,9 +1354,12 @@ TEST(DecodeIpInIp, Ipv4InIpv4) {
 
 TEST(DecodeIpInIp, Ipv6InIpv4) {
   const std::vector<uint8_t> frame =
-      PacketBuilder().Ethernet(kEtherIpv4)
+      PacketBuilder()
+          .Ethernet(kEtherIpv4)
           .Ip(V4Spec("203.0.113.10", "203.0.113.20"), ip_proto::kIpv6InIp)
-          .Ip(V6Spec("2001:db8:6::1", "2001:db8:6::2"), ip_proto::kUdp).Udp(53, 53).Finish();
+          .Ip(V6Spec("2001:db8:6::1", "2001:db8:6::2"), ip_proto::kUdp)
+          .Udp(53, 53)
+          .Finish();
   const Decoded d = Decode(frame);
   EXPECT_EQ(Events(d.stats), "");
   EXPECT_TRUE(d.meta.Has(meta_flag::kIpInIp));
@@ -1138,16 +1372,20 @@ TEST(DecodeIpInIp, Ipv6InIpv4) {
 }
 
 TEST(DecodeIpInIp, InnerHeaderTruncatedOrMalformed) {
-  Decoded d = Decode(PacketBuilder().Ethernet(kEtherIpv4).Ip(V4Spec(), ip_proto::kIpInIp)
-                         .Zeros(10).Finish());
+  Decoded d = Decode(
+      PacketBuilder().Ethernet(kEtherIpv4).Ip(V4Spec(), ip_proto::kIpInIp).Zeros(10).Finish());
   EXPECT_EQ(Events(d.stats), "ipv4.truncated");
   EXPECT_TRUE(d.meta.Has(meta_flag::kIpInIp));
   EXPECT_EQ(d.meta.ip_layers, 1);
   EXPECT_EQ(d.meta.l3, Layer3::kIpv4);
   EXPECT_EQ(d.meta.inner_src, d.meta.outer_src);
 
-  d = Decode(PacketBuilder().Ethernet(kEtherIpv4).Ip(V4Spec(), ip_proto::kIpv6InIp)
-                 .Ip(V4Spec("10.0.0.1", "10.0.0.2"), ip_proto::kUdp).Udp(1, 2).Zeros(20)
+  d = Decode(PacketBuilder()
+                 .Ethernet(kEtherIpv4)
+                 .Ip(V4Spec(), ip_proto::kIpv6InIp)
+                 .Ip(V4Spec("10.0.0.1", "10.0.0.2"), ip_proto::kUdp)
+                 .Udp(1, 2)
+                 .Zeros(20)
                  .Finish());  // protocol 41 announcing IPv6, carrying IPv4
   EXPECT_EQ(Events(d.stats), "ipv6.bad_version");
   EXPECT_EQ(d.meta.ip_layers, 1);
@@ -1320,8 +1558,11 @@ TEST(DecodeSnaplen, CutFrameDecodesWhatIsPresent) {
   for (int i = 0; i < 10; ++i) {
     body += "0123456789";
   }
-  const std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherIpv4)
-                                         .Ip(V4Spec(), ip_proto::kTcp).Tcp(tcp).Payload(body)
+  const std::vector<uint8_t> frame = PacketBuilder()
+                                         .Ethernet(kEtherIpv4)
+                                         .Ip(V4Spec(), ip_proto::kTcp)
+                                         .Tcp(tcp)
+                                         .Payload(body)
                                          .Finish();
   const uint32_t wire = static_cast<uint32_t>(frame.size());
   ASSERT_EQ(wire, kEth + kIp4 + kTcp + 100);
@@ -1357,9 +1598,12 @@ TEST(DecodeSnaplen, CutFrameDecodesWhatIsPresent) {
 
 TEST(DecodeSnaplen, CutUdpAndIpv6) {
   const std::string body(200, 'u');
-  const std::vector<uint8_t> frame = PacketBuilder().Ethernet(kEtherIpv6)
-                                         .Ip(V6Spec(), ip_proto::kUdp).Udp(53, 33333)
-                                         .Payload(body).Finish();
+  const std::vector<uint8_t> frame = PacketBuilder()
+                                         .Ethernet(kEtherIpv6)
+                                         .Ip(V6Spec(), ip_proto::kUdp)
+                                         .Udp(53, 33333)
+                                         .Payload(body)
+                                         .Finish();
   const uint32_t wire = static_cast<uint32_t>(frame.size());
   const std::vector<uint8_t> snapped = Cut(frame, 96);
   const Decoded d = Decode(snapped, kLinkEthernet, wire);
