@@ -46,8 +46,13 @@ test: release debug
 	cd build/release && ctest --output-on-failure -j $(JOBS)
 	cd build/debug && ctest --output-on-failure -j $(JOBS) -LE slow
 
+DEMO_GENERATED := zoo_gre_eth zoo_tunnels zoo_fragments_ext zoo_vlan_qinq zoo_dns_malformed
 demo: release
-	./build/release/rampart analyze tests/data/captures/benign/slips_test7_home_lan_mixed.pcap tests/data/captures/attacks/zeek_gre_sample.pcap
+	@echo "### A real home-LAN capture (2,000 packets: DHCP, DNS, mDNS, NTP, SSH)"
+	./build/release/rampart analyze --hosts 10 tests/data/captures/benign/slips_test7_home_lan_mixed.pcap
+	@echo
+	@echo "### Mirai's GRE vectors, IP-in-IP, fragments, QinQ and lying DNS, as one timeline"
+	./build/release/rampart analyze --hosts 10 $(foreach f,$(DEMO_GENERATED),tests/data/generated/$(f).pcap)
 
 bench: release
 	python3 bench/run_bench.py --build build/release --out build/bench

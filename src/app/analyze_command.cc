@@ -48,7 +48,7 @@ int RunAnalyze(const AnalyzeOptions& options) {
   report.hosts_evicted = hosts.EvictedHosts();
   report.evicted_counters = hosts.EvictedCounters();
   report.host_table_bytes = hosts.MemoryBytes();
-  report.hosts = TopHosts(hosts.Entries(), options.host_limit);
+  report.hosts = TopHosts(hosts, options.host_limit);
 
   if (options.json) {
     std::cout << ReportToJson(report).dump(2) << '\n';

@@ -24,7 +24,11 @@ struct AnalysisReport {
   bool Damaged() const;
 };
 
+//! The report's host order: most packets first, then most bytes, then the lower address.
+bool HostReportOrder(const HostEntry& a, const HostEntry& b);
 //! Sorts hosts for the report and keeps the first `limit` (SIZE_MAX = all).
 std::vector<HostEntry> TopHosts(std::vector<HostEntry> entries, size_t limit);
+//! The first `limit` hosts of a table in report order, keeping only `limit` in memory.
+std::vector<HostEntry> TopHosts(const HostTable& table, size_t limit);
 
 }  // namespace rampart

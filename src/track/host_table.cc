@@ -238,21 +238,20 @@ void HostTable::Merge(const HostTable& other) {
   evicted_hosts_ += other.evicted_hosts_;
 }
 
+HostEntry HostTable::EntryAt(size_t index) const {
+  const Slot& slot = slots_[index];
+  HostEntry entry;
+  std::memcpy(entry.address.bytes.data(), &slot.key_lo, 8);
+  std::memcpy(entry.address.bytes.data() + 8, &slot.key_hi, 8);
+  entry.address.family = static_cast<IpFamily>(slot.family);
+  entry.counters = slot.counters;
+  return entry;
+}
+
 std::vector<HostEntry> HostTable::Entries() const {
   std::vector<HostEntry> entries;
   entries.reserve(size_);
-  for (size_t i = 0; i <= mask_; ++i) {
-    const Slot& slot = slots_[i];
-    if (slot.family == 0) {
-      continue;
-    }
-    HostEntry entry;
-    std::memcpy(entry.address.bytes.data(), &slot.key_lo, 8);
-    std::memcpy(entry.address.bytes.data() + 8, &slot.key_hi, 8);
-    entry.address.family = static_cast<IpFamily>(slot.family);
-    entry.counters = slot.counters;
-    entries.push_back(entry);
-  }
+  ForEach([&entries](const HostEntry& entry) { entries.push_back(entry); });
   return entries;
 }
 

@@ -66,6 +66,15 @@ class HostTable {
   const HostCounters& EvictedCounters() const { return evicted_; }
   //! A copy of every entry, in table order (for reports; not for the hot path).
   std::vector<HostEntry> Entries() const;
+  //! Calls `visit(const HostEntry&)` for every entry, in table order, without copying the table.
+  template <typename Visit>
+  void ForEach(Visit&& visit) const {
+    for (size_t i = 0; i <= mask_; ++i) {
+      if (slots_[i].family != 0) {
+        visit(EntryAt(i));
+      }
+    }
+  }
 
  private:
   struct alignas(64) Slot {
@@ -78,6 +87,7 @@ class HostTable {
   };
   static_assert(sizeof(Slot) == kSlotBytes, "a slot is one cache line");
 
+  HostEntry EntryAt(size_t index) const;
   uint64_t Hash(const IpAddress& address) const;
   HostCounters& Find(const IpAddress& address, uint64_t hash);
   void Grow();

@@ -2,6 +2,7 @@
 
 #include "output/report_json.h"
 #include "output/report_text.h"
+#include "track/host_table.h"
 
 namespace rampart {
 namespace {
@@ -76,6 +77,29 @@ TEST(ReportText, ShowsDamageHostsAndAnomalies) {
   EXPECT_NE(text.find("198.51.100.9"), std::string::npos);
   EXPECT_NE(text.find("tcp.bad_option"), std::string::npos);
   EXPECT_EQ(text.find("none\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rampart
+
+namespace rampart {
+namespace {
+
+TEST(TopHosts, FromTableMatchesFullSortForEveryLimit) {
+  HostTable table(HostTable::kMinMemcap, 42);
+  for (uint32_t i = 0; i < 300; ++i) {
+    table.AddTx(IpAddress::V4(0x0a000000u + i), i % 17, (i % 17) * 60);
+    table.AddRx(IpAddress::V4(0x0a000000u + i), i % 5, 60);
+  }
+  const std::vector<HostEntry> full = TopHosts(table.Entries(), SIZE_MAX);
+  ASSERT_EQ(full.size(), 300u);
+  for (const size_t limit : {size_t{0}, size_t{1}, size_t{20}, size_t{299}, size_t{300}}) {
+    const std::vector<HostEntry> top = TopHosts(table, limit);
+    ASSERT_EQ(top.size(), limit);
+    for (size_t i = 0; i < limit; ++i) {
+      EXPECT_EQ(top[i].address, full[i].address) << "limit " << limit << " rank " << i;
+    }
+  }
 }
 
 }  // namespace
