@@ -28,9 +28,7 @@ bool ParseHostLimit(const std::string& text, size_t* limit) {
   }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Main(int argc, char** argv) {
   CLI::App app{"rampart: detect and stop IoT-botnet DDoS"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "rampart 0.1.0");
@@ -65,4 +63,17 @@ int main(int argc, char** argv) {
     return rampart::RunAnalyze(analyze);
   }
   return rampart::exit_code::kUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Exceptions are for set-up failures (a table that cannot be allocated); they end the run with
+  // one line, never a stack trace.
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "rampart: {}\n", e.what());
+    return 1;
+  }
 }

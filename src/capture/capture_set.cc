@@ -7,7 +7,7 @@ bool CaptureSet::Open(const std::vector<std::string>& paths, std::string* error)
     auto reader = std::make_unique<CaptureReader>();
     std::string reason;
     if (!reader->Open(path, &reason)) {
-      *error = path + ": " + reason;
+      error->assign(path).append(": ").append(reason);
       return false;
     }
     readers_.push_back(std::move(reader));

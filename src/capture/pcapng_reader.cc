@@ -155,6 +155,27 @@ bool PcapngReader::EmitPacket(RawPacket& packet, uint32_t interface_id, uint64_t
   return true;
 }
 
+bool PcapngReader::ReadPacketBlock(RawPacket& packet, const uint8_t* block, uint32_t length,
+                                   bool enhanced) {
+  // Enhanced and obsolete packet blocks share a layout but for the interface id's width (the
+  // obsolete block spends the other 16 bits on a drop count).
+  const char* name = enhanced ? "enhanced packet block" : "packet block";
+  if (length < 32) {
+    return Damage(CaptureStatus::kCorrupt,
+                  fmt::format("{} of {} bytes is shorter than 32", name, length));
+  }
+  const uint32_t cap_len = Load32(block + 20, swapped_);
+  if (cap_len > length - 32) {
+    return Damage(CaptureStatus::kCorrupt,
+                  fmt::format("{} claims {} bytes in a {}-byte block", name, cap_len, length));
+  }
+  const uint32_t interface_id =
+      enhanced ? Load32(block + 8, swapped_) : Load16(block + 8, swapped_);
+  const uint64_t units =
+      (static_cast<uint64_t>(Load32(block + 12, swapped_)) << 32) | Load32(block + 16, swapped_);
+  return EmitPacket(packet, interface_id, units, block + 28, cap_len, Load32(block + 24, swapped_));
+}
+
 bool PcapngReader::Next(RawPacket& packet) {
   while (!done_) {
     const uint8_t* head = input_->Peek(12);
@@ -209,47 +230,13 @@ bool PcapngReader::Next(RawPacket& packet) {
           return false;
         }
         break;
-      case kEnhancedPacket: {
-        if (length < 32) {
-          return Damage(
-              CaptureStatus::kCorrupt,
-              fmt::format("enhanced packet block of {} bytes is shorter than 32", length));
-        }
-        const uint32_t cap_len = Load32(block + 20, swapped_);
-        if (cap_len > length - 32) {
-          return Damage(
-              CaptureStatus::kCorrupt,
-              fmt::format("enhanced packet claims {} bytes in a {}-byte block", cap_len, length));
-        }
-        const uint64_t units = (static_cast<uint64_t>(Load32(block + 12, swapped_)) << 32) |
-                               Load32(block + 16, swapped_);
-        if (!EmitPacket(packet, Load32(block + 8, swapped_), units, block + 28, cap_len,
-                        Load32(block + 24, swapped_))) {
+      case kEnhancedPacket:
+      case kObsoletePacket:
+        if (!ReadPacketBlock(packet, block, length, type == kEnhancedPacket)) {
           return false;
         }
         emitted = true;
         break;
-      }
-      case kObsoletePacket: {
-        if (length < 32) {
-          return Damage(CaptureStatus::kCorrupt,
-                        fmt::format("packet block of {} bytes is shorter than 32", length));
-        }
-        const uint32_t cap_len = Load32(block + 20, swapped_);
-        if (cap_len > length - 32) {
-          return Damage(
-              CaptureStatus::kCorrupt,
-              fmt::format("packet block claims {} bytes in a {}-byte block", cap_len, length));
-        }
-        const uint64_t units = (static_cast<uint64_t>(Load32(block + 12, swapped_)) << 32) |
-                               Load32(block + 16, swapped_);
-        if (!EmitPacket(packet, Load16(block + 8, swapped_), units, block + 28, cap_len,
-                        Load32(block + 24, swapped_))) {
-          return false;
-        }
-        emitted = true;
-        break;
-      }
       case kSimplePacket: {
         if (length < 16) {
           return Damage(CaptureStatus::kCorrupt,

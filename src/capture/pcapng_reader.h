@@ -30,6 +30,7 @@ class PcapngReader {
 
   bool ReadSectionHeader(const uint8_t* block, uint32_t length);
   bool ReadInterface(const uint8_t* block, uint32_t length);
+  bool ReadPacketBlock(RawPacket& packet, const uint8_t* block, uint32_t length, bool enhanced);
   bool EmitPacket(RawPacket& packet, uint32_t interface_id, uint64_t units, const uint8_t* data,
                   uint32_t cap_len, uint32_t wire_len);
   TimestampNs ToNanos(const Interface& interface, uint64_t units) const;

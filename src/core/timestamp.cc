@@ -13,7 +13,7 @@ std::string FormatIso8601(TimestampNs ts) {
     nanos += kNanosPerSecond;
     seconds -= 1;
   }
-  const time_t t = static_cast<time_t>(seconds);
+  const auto t = static_cast<time_t>(seconds);
   struct tm parts {};
   gmtime_r(&t, &parts);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}Z", parts.tm_year + 1900,

@@ -10,7 +10,7 @@ namespace {
 
 std::string Human(uint64_t value) {
   static constexpr const char* kUnits[] = {"", "K", "M", "G", "T"};
-  double v = static_cast<double>(value);
+  auto v = static_cast<double>(value);
   size_t unit = 0;
   while (v >= 1000.0 && unit + 1 < std::size(kUnits)) {
     v /= 1000.0;
