@@ -12,7 +12,7 @@ JOBS ?= $(shell nproc)
 
 # Debian 12 packages the build, the tests, the benchmarks and the fuzzers need.
 DEBIAN_PACKAGES := build-essential cmake ninja-build ccache pkg-config python3 \
-	libpcap-dev nlohmann-json3-dev libcli11-dev libfmt-dev \
+	libpcap-dev nlohmann-json3-dev libcli11-dev libfmt-dev libyaml-cpp-dev \
 	libgtest-dev libgmock-dev libbenchmark-dev \
 	clang-14 libclang-rt-14-dev llvm-14 clang-format clang-tidy \
 	tshark tcpdump

@@ -29,9 +29,13 @@ def pinned(cmd):
 
 
 def pipeline(bench, path, repeat, memcap_mib):
-    out = subprocess.run(pinned([bench, path, str(repeat), str(memcap_mib)]), check=True,
-                         capture_output=True, text=True).stdout
-    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    rows = []
+    # One process per stage: peak RSS is a process-wide figure.
+    for stage in ("read,decode", "libpcap", "count", "detect", "full"):
+        out = subprocess.run(pinned([bench, path, str(repeat), str(memcap_mib), stage]),
+                             check=True, capture_output=True, text=True).stdout
+        rows += [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    return rows
 
 
 def time_command(cmd, repeat):
@@ -77,11 +81,20 @@ def main():
             lines.append(f"| {label} | `tcpdump -r FILE -w /dev/null` | "
                          f"{args.packets / secs / 1e6:.1f} M | {secs * 1e9 / args.packets:.1f} | |")
     table = "\n".join(lines)
+    latency = subprocess.run([os.path.join(args.build, "bench", "detection_latency_bench")],
+                             check=True, capture_output=True, text=True).stdout
+    latency_lines = ["| flood vs syn_flood threshold | detected | mean latency | worst latency |",
+                     "|---|---:|---:|---:|"]
+    for line in latency.splitlines():
+        row = json.loads(line)
+        latency_lines.append(f"| {row['multiplier']:.2f}x | {row['detected']}/{row['runs']} | "
+                             f"{row['mean_latency_s']:.3f} s | {row['max_latency_s']:.3f} s |")
     micro = subprocess.run(pinned([os.path.join(args.build, "bench", "micro_bench"),
                                    "--benchmark_min_time=0.2"]),
                            check=True, capture_output=True, text=True).stdout
     report = (f"## Pipeline, {args.packets:,} minimum-size (60-byte) frames, best of "
-              f"{args.repeat}\n\n{table}\n\n## Components (Google Benchmark)\n\n```\n{micro}```\n")
+              f"{args.repeat}\n\n{table}\n\n## Detection latency (packet time, onset at 10 "
+              f"phases of a second)\n\n" + "\n".join(latency_lines) + "\n\n## Components (Google Benchmark)\n\n```\n{micro}```\n")
     with open(os.path.join(args.out, "results.md"), "w") as f:
         f.write(report)
     print(report)

@@ -3,16 +3,92 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include "app/progress_bar.h"
 #include "capture/capture_set.h"
+#include "capture/pcap_writer.h"
+#include "config/config.h"
+#include "core/prefix.h"
+#include "decode/packet_decoder.h"
 #include "engine/analyzer.h"
 #include "output/analysis_report.h"
 #include "output/report_json.h"
 #include "output/report_text.h"
 
 namespace rampart {
+
+namespace {
+
+//! Second pass for `--samples`: the first packets of each attack from its start, matching its
+//! target (the destination for incoming attacks, the source for outgoing ones), one pcap each.
+bool WriteSamples(const AnalyzeOptions& options, const std::vector<AttackRecord>& attacks,
+                  std::string* error) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.samples_dir, ec);
+  if (ec) {
+    *error = options.samples_dir + ": " + ec.message();
+    return false;
+  }
+  if (attacks.empty()) {
+    return true;
+  }
+  struct Sink {
+    Prefix target;
+    bool incoming;
+    TimestampNs start;
+    size_t written = 0;
+    std::unique_ptr<PcapWriter> writer;
+  };
+  std::vector<Sink> sinks;
+  for (const AttackRecord& attack : attacks) {
+    Sink sink;
+    sink.target = *Prefix::Parse(attack.target);
+    sink.incoming = attack.direction == Direction::kIncoming;
+    sink.start = attack.start;
+    sinks.push_back(std::move(sink));
+  }
+  CaptureSet captures;
+  if (!captures.Open(options.inputs, error)) {
+    return false;
+  }
+  RawPacket packet;
+  PacketMeta meta;
+  DecodeStats stats;
+  size_t open = sinks.size();
+  while (open > 0 && captures.Next(packet)) {
+    DecodePacket(packet, meta, stats);
+    if (!meta.IsIp()) {
+      continue;
+    }
+    for (size_t i = 0; i < sinks.size(); ++i) {
+      Sink& sink = sinks[i];
+      if (sink.written >= options.samples_per_attack || packet.ts_ns < sink.start ||
+          !sink.target.Contains(sink.incoming ? meta.outer_dst : meta.outer_src)) {
+        continue;
+      }
+      if (!sink.writer) {
+        sink.writer = std::make_unique<PcapWriter>();
+        const std::string path =
+            fmt::format("{}/attack-{}.pcap", options.samples_dir, attacks[i].id);
+        // All packets of a sample share the first one's link type (mixed-link inputs are rare).
+        if (!sink.writer->Open(path, packet.link_type, 262144, error)) {
+          return false;
+        }
+      }
+      sink.writer->Write(packet.ts_ns, packet.data, packet.cap_len, packet.wire_len);
+      if (++sink.written == options.samples_per_attack) {
+        sink.writer->Close();
+        --open;
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace
 
 int RunAnalyze(const AnalyzeOptions& options) {
   CaptureSet captures;
@@ -22,6 +98,18 @@ int RunAnalyze(const AnalyzeOptions& options) {
     return exit_code::kUnreadable;
   }
   AnalyzerOptions analyzer_options;
+  if (!options.config_path.empty()) {
+    std::vector<ConfigError> errors;
+    auto config = LoadConfig(options.config_path, &errors);
+    if (!config) {
+      for (const ConfigError& e : errors) {
+        fmt::print(stderr, "rampart: {}: {}\n", options.config_path, e.ToString());
+      }
+      return exit_code::kUsage;
+    }
+    analyzer_options.config = std::move(*config);
+  }
+  analyzer_options.detect = options.detect;
   analyzer_options.host_memcap_bytes = options.host_memcap_bytes;
   Analyzer analyzer(analyzer_options);
 
@@ -34,7 +122,7 @@ int RunAnalyze(const AnalyzeOptions& options) {
       progress.Update(captures.BytesConsumed());
     }
   }
-  analyzer.Flush();
+  analyzer.Finish();
   progress.Finish();
 
   AnalysisReport report;
@@ -49,7 +137,18 @@ int RunAnalyze(const AnalyzeOptions& options) {
   report.evicted_counters = hosts.EvictedCounters();
   report.host_table_bytes = hosts.MemoryBytes();
   report.hosts = TopHosts(hosts, options.host_limit);
+  if (const DdosDetector* detector = analyzer.detector()) {
+    report.attacks = detector->Attacks();
+    report.detector = detector->stats();
+  }
 
+  if (!options.samples_dir.empty()) {
+    std::string samples_error;
+    if (!WriteSamples(options, report.attacks, &samples_error)) {
+      fmt::print(stderr, "rampart: --samples: {}\n", samples_error);
+      return exit_code::kUnreadable;
+    }
+  }
   if (options.json) {
     std::cout << ReportToJson(report).dump(2) << '\n';
   } else {

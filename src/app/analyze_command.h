@@ -11,6 +11,10 @@ struct AnalyzeOptions {
   size_t host_limit = 20;  // SIZE_MAX = all
   size_t host_memcap_bytes = size_t{1} << 30;
   bool progress = true;
+  std::string config_path;  // empty: DefaultConfig()
+  std::string samples_dir;  // write each attack's first packets here (pcap per attack)
+  size_t samples_per_attack = 1000;
+  bool detect = true;
 };
 
 //! Exit codes of `rampart analyze` (docs/report.md).

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/analyze_command.h"
+#include "app/check_config_command.h"
 
 namespace {
 
@@ -46,6 +47,15 @@ int Main(int argc, char** argv) {
       ->default_val(1024)
       ->check(CLI::Range(1, 1 << 20));
   analyze_cmd->add_flag("!--no-progress", analyze.progress, "Never draw the progress bar");
+  analyze_cmd->add_option("--config", analyze.config_path,
+                          "YAML configuration (docs/configuration.md)");
+  analyze_cmd->add_flag("!--no-detect", analyze.detect, "Count only; do not run the detectors");
+  analyze_cmd->add_option("--samples", analyze.samples_dir,
+                          "Write each attack's first packets to DIR/attack-ID.pcap");
+
+  std::string check_path;
+  CLI::App* check_cmd = app.add_subcommand("check-config", "Validate a configuration file");
+  check_cmd->add_option("file", check_path, "YAML configuration")->required();
 
   try {
     app.parse(argc, argv);
@@ -61,6 +71,9 @@ int Main(int argc, char** argv) {
     }
     analyze.host_memcap_bytes = memcap_mib << 20;
     return rampart::RunAnalyze(analyze);
+  }
+  if (check_cmd->parsed()) {
+    return rampart::RunCheckConfig(check_path);
   }
   return rampart::exit_code::kUsage;
 }

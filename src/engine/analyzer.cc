@@ -6,6 +6,12 @@ namespace rampart {
 
 Analyzer::Analyzer(const AnalyzerOptions& options)
     : hosts_(options.host_memcap_bytes, options.hash_seed != 0 ? options.hash_seed : RandomSeed()) {
+  count_hosts_ = options.count_hosts;
+  if (options.detect) {
+    DdosDetector::Options detector_options;
+    detector_options.hash_seed = options.hash_seed;
+    detector_ = std::make_unique<DdosDetector>(options.config, detector_options);
+  }
   if (options.expected_hosts != 0) {
     hosts_.Reserve(options.expected_hosts);
   }

@@ -1,12 +1,15 @@
 #pragma once
 #include <array>
 #include <cstddef>
+#include <memory>
 
 #include "capture/raw_packet.h"
 #include "decode/decode_events.h"
 #include "decode/dns.h"
 #include "decode/packet_decoder.h"
 #include "decode/packet_meta.h"
+#include "detect/ddos_detector.h"
+#include "detect/packet_class.h"
 #include "track/host_table.h"
 #include "track/traffic_summary.h"
 
@@ -16,6 +19,9 @@ struct AnalyzerOptions {
   size_t host_memcap_bytes = size_t{1} << 30;  // 1 GiB: 8M hosts before eviction starts
   uint64_t hash_seed = 0;                      // 0 = random
   size_t expected_hosts = 0;                   // a hint to size the host table once up front
+  Config config = DefaultConfig();             // what detection protects and how
+  bool detect = true;                          // run the DDoS detector
+  bool count_hosts = true;                     // keep the exact per-address table
 };
 
 //! One worker's pipeline: decode each frame into a PacketMeta, run the protocol taps that need the
@@ -33,15 +39,29 @@ class Analyzer {
       TapDns(packet, meta);
     }
     summary_.Count(meta);
+    if (detector_) {
+      detector_->Observe(meta, ClassifyPacket(meta, packet.data, packet.cap_len));
+    }
     if (++batch_size_ == kBatch) {
       Flush();
     }
   }
   //! Counts what is still batched; call before reading results.
   void Flush() {
-    hosts_.CountBatch(batch_.data(), batch_size_);
+    if (count_hosts_) {
+      hosts_.CountBatch(batch_.data(), batch_size_);
+    }
     batch_size_ = 0;
   }
+  //! Ends the data: flushes and closes the detector's last second.
+  void Finish() {
+    Flush();
+    if (detector_) {
+      detector_->Finish();
+    }
+  }
+  //! The detector, or nullptr when detection is off.
+  const DdosDetector* detector() const { return detector_.get(); }
 
   const HostTable& hosts() const { return hosts_; }
   const TrafficSummary& summary() const { return summary_; }
@@ -58,6 +78,8 @@ class Analyzer {
   TrafficSummary summary_;
   HostTable hosts_;
   DnsMessage dns_;
+  std::unique_ptr<DdosDetector> detector_;
+  bool count_hosts_ = true;
 };
 
 }  // namespace rampart

@@ -5,6 +5,8 @@
 
 #include "capture/raw_packet.h"
 #include "decode/decode_events.h"
+#include "detect/attack.h"
+#include "detect/ddos_detector.h"
 #include "track/host_table.h"
 #include "track/traffic_summary.h"
 
@@ -20,6 +22,8 @@ struct AnalysisReport {
   uint64_t hosts_evicted = 0;    // addresses dropped at the memory cap
   HostCounters evicted_counters;
   size_t host_table_bytes = 0;
+  std::vector<AttackRecord> attacks;
+  DetectorStats detector;
 
   bool Damaged() const;
 };

@@ -3,6 +3,8 @@
 #include "capture/link_type.h"
 #include "core/timestamp.h"
 
+#include <cmath>
+
 namespace rampart {
 namespace {
 using Json = nlohmann::ordered_json;
@@ -38,6 +40,61 @@ Json FileJson(const CaptureFileFacts& file) {
   }
   return out;
 }
+template <typename Key, typename Render>
+Json CountedList(const std::vector<Counted<Key>>& items, const char* key_name, Render render) {
+  Json out = Json::array();
+  for (const auto& item : items) {
+    out.push_back(Json{{key_name, render(item.key)}, {"packets", item.count}});
+  }
+  return out;
+}
+
+Json AttackJson(const AttackRecord& a) {
+  Json vectors = Json::array();
+  for (const AttackVector& v : a.vectors) {
+    Json entry{{"name", std::string(VectorName(v.vector))}};
+    if (v.vector == Vector::kAmplification) {
+      entry["service"] = v.service;
+    }
+    entry["packets"] = v.packets;
+    vectors.push_back(entry);
+  }
+  const auto port = [](uint16_t p) { return p; };
+  return Json{{"id", a.id},
+              {"target", a.target},
+              {"target_kind", a.prefix_target ? "prefix" : "host"},
+              {"direction", a.direction == Direction::kIncoming ? "incoming" : "outgoing"},
+              {"policy", a.policy},
+              {"vectors", vectors},
+              {"start", FormatIso8601(a.start)},
+              {"detected_at", FormatIso8601(a.detected_at)},
+              {"end", FormatIso8601(a.end)},
+              {"start_ns", a.start},
+              {"detected_at_ns", a.detected_at},
+              {"end_ns", a.end},
+              {"ongoing", a.ongoing},
+              {"detection_latency_s", static_cast<double>(a.detected_at - a.start) / 1e9},
+              {"peak_pps", a.peak_pps},
+              {"peak_bps", a.peak_bps},
+              {"mean_pps", a.MeanPps()},
+              {"mean_bps", a.MeanBps()},
+              {"packets", a.packets},
+              {"bytes", a.bytes},
+              {"distinct_sources", std::llround(a.distinct_sources)},
+              {"top_sources", CountedList(a.top_sources, "address",
+                                          [](const IpAddress& ip) { return ip.ToString(); })},
+              {"top_source_ports", CountedList(a.top_source_ports, "port", port)},
+              {"top_destination_ports", CountedList(a.top_destination_ports, "port", port)},
+              {"ttl", Json{{"min", a.ttl_min},
+                           {"max", a.ttl_max},
+                           {"top", CountedList(a.top_ttls, "ttl", [](uint8_t t) { return t; })}}},
+              {"size", Json{{"min", a.size_min},
+                            {"max", a.size_max},
+                            {"mean", a.size_mean},
+                            {"top", CountedList(a.top_sizes, "bytes", port)}}},
+              {"reason", a.reason}};
+}
+
 }  // namespace
 
 nlohmann::ordered_json ReportToJson(const AnalysisReport& report) {
@@ -106,9 +163,16 @@ nlohmann::ordered_json ReportToJson(const AnalysisReport& report) {
                          {"tx_packets", host.counters.tx_packets},
                          {"tx_bytes", host.counters.tx_bytes}});
   }
+  Json attacks = Json::array();
+  for (const AttackRecord& attack : report.attacks) {
+    attacks.push_back(AttackJson(attack));
+  }
+  capture["detector"] = Json{{"table_full_packets", report.detector.table_full},
+                             {"evidence_exhausted", report.detector.evidence_exhausted},
+                             {"evicted_targets", report.detector.evicted_targets}};
   return Json{{"capture", capture},
               {"hosts", hosts},
-              {"attacks", Json::array()},
+              {"attacks", attacks},
               {"scans", Json::array()},
               {"brute_force", Json::array()},
               {"infected_devices", Json::array()},

@@ -5,6 +5,8 @@
 #include "capture/link_type.h"
 #include "core/timestamp.h"
 
+#include <algorithm>
+
 namespace rampart {
 namespace {
 
@@ -114,6 +116,43 @@ std::string ReportToText(const AnalysisReport& report) {
   if (report.hosts_evicted > 0) {
     out += fmt::format("  ({} addresses evicted at the memory cap: {} pkts not attributed)\n",
                        report.hosts_evicted, report.evicted_counters.Packets());
+  }
+
+  out += fmt::format("\n== Attacks ({}) ==\n", report.attacks.size());
+  if (report.attacks.empty()) {
+    out += "  none\n";
+  }
+  for (const AttackRecord& a : report.attacks) {
+    std::string vectors;
+    for (const AttackVector& v : a.vectors) {
+      if (!vectors.empty()) {
+        vectors.append(", ");
+      }
+      vectors.append(VectorName(v.vector));
+      if (v.vector == Vector::kAmplification) {
+        vectors.append("(").append(v.service).append(")");
+      }
+    }
+    out += fmt::format("  #{} {} {} {}: {}\n", a.id,
+                       a.direction == Direction::kIncoming ? "on" : "from",
+                       a.prefix_target ? "prefix" : "host", a.target, vectors);
+    out += fmt::format("     {} .. {}{}  detected after {:.3f} s\n", FormatIso8601(a.start),
+                       FormatIso8601(a.end), a.ongoing ? " (ongoing)" : "",
+                       static_cast<double>(a.detected_at - a.start) / 1e9);
+    out += fmt::format("     peak {} pps / {}bps, mean {} pps, {} pkts, ~{} sources\n",
+                       Human(static_cast<uint64_t>(a.peak_pps)),
+                       Human(static_cast<uint64_t>(a.peak_bps)),
+                       Human(static_cast<uint64_t>(a.MeanPps())), a.packets,
+                       Human(static_cast<uint64_t>(a.distinct_sources)));
+    std::string sources;
+    for (size_t i = 0; i < std::min<size_t>(a.top_sources.size(), 3); ++i) {
+      sources += fmt::format("{}{} ({})", i == 0 ? "" : ", ", a.top_sources[i].key.ToString(),
+                             a.top_sources[i].count);
+    }
+    if (!sources.empty()) {
+      out += fmt::format("     top sources: {}\n", sources);
+    }
+    out += fmt::format("     reason: {}\n", a.reason);
   }
 
   out += "\n== Decode anomalies ==\n";

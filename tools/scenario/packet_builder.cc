@@ -118,13 +118,14 @@ PacketBuilder& PacketBuilder::Udp(uint16_t src_port, uint16_t dst_port) {
   return *this;
 }
 
-PacketBuilder& PacketBuilder::Icmp(uint8_t type, uint8_t code) {
+PacketBuilder& PacketBuilder::Icmp(uint8_t type, uint8_t code, uint16_t id, uint16_t seq) {
   const bool v6 = !ips_.empty() && ips_.back().v6;
   l4s_.push_back({bytes_.size(), static_cast<uint8_t>(v6 ? 58 : 1), ips_.size() - 1});
   bytes_.push_back(type);
   bytes_.push_back(code);
   Put16(bytes_, 0);
-  Put32(bytes_, 0x00010001);  // identifier and sequence for echo
+  Put16(bytes_, id);  // identifier and sequence for echo
+  Put16(bytes_, seq);
   return *this;
 }
 

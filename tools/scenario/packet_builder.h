@@ -41,7 +41,9 @@ class PacketBuilder {
   PacketBuilder& Ip(const IpSpec& spec, uint8_t protocol);
   PacketBuilder& Tcp(const TcpSpec& spec);
   PacketBuilder& Udp(uint16_t src_port, uint16_t dst_port);
-  PacketBuilder& Icmp(uint8_t type, uint8_t code);
+  PacketBuilder& Icmp(uint8_t type, uint8_t code) { return Icmp(type, code, 1, 1); }
+  //! ICMP or ICMPv6 (by the IP layer's family) with the echo identifier and sequence number.
+  PacketBuilder& Icmp(uint8_t type, uint8_t code, uint16_t id, uint16_t seq);
   PacketBuilder& Gre(uint16_t protocol, bool with_key = false);
   PacketBuilder& Payload(const uint8_t* data, size_t len);
   PacketBuilder& Payload(std::string_view text);

@@ -2,10 +2,14 @@
 //
 //   rampart-gen flood --packets 10000000 --sources random --out flood.pcap
 //   rampart-gen layers --out-dir tests/data/generated
+//   rampart-gen scenario --vector syn_flood --attack-pps 20000 --out syn.pcap
 //
 // The flood scenario writes minimum-size (60-byte) Ethernet/IPv4/UDP frames at a fixed packet
 // rate, from uniformly random sources (or a pool of N), to a few destinations. It is the input
 // of `make bench`.
+//
+// The scenario subcommand writes benign background traffic (web, DNS, NTP), an optional flash
+// crowd and an optional attack of one vector with Mirai's packet shapes (scenario/scenario.h).
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -16,8 +20,10 @@
 
 #include "capture/link_type.h"
 #include "capture/pcap_writer.h"
+#include "core/prefix.h"
 #include "scenario/layer_zoo.h"
 #include "scenario/packet_builder.h"
+#include "scenario/scenario.h"
 
 namespace {
 
@@ -99,6 +105,104 @@ int RunFlood(const FloodOptions& options) {
   return writer.Close() ? 0 : 1;
 }
 
+std::string VectorNames() {
+  std::string names;
+  for (size_t i = 0; i < rampart::kVectorCount; ++i) {
+    names +=
+        (i == 0 ? "" : ", ") + std::string(rampart::VectorName(static_cast<rampart::Vector>(i)));
+  }
+  return names;
+}
+
+std::string ServiceNames() {
+  using rampart::scenario::AmplificationService;
+  std::string names;
+  for (size_t i = 0; i < static_cast<size_t>(AmplificationService::kCount); ++i) {
+    names += (i == 0 ? "" : ", ") +
+             std::string(AmplificationServiceName(static_cast<AmplificationService>(i)));
+  }
+  return names;
+}
+
+struct ScenarioArgs {
+  rampart::scenario::ScenarioOptions options;
+  std::string target = "198.51.100.10";
+  std::string vector;
+  std::string service = "dns";
+};
+
+void AddScenarioOptions(CLI::App* cmd, ScenarioArgs& args) {
+  rampart::scenario::ScenarioOptions& o = args.options;
+  cmd->add_option("--out", o.out, "Output capture file (- for stdout)")->required();
+  cmd->add_option("--seed", o.seed, "Random seed: the same seed writes the same file")
+      ->capture_default_str();
+  cmd->add_option("--start", o.start_s, "Time of the first packet, Unix seconds")
+      ->capture_default_str();
+  cmd->add_option("--duration", o.duration_s, "Seconds of background traffic")
+      ->capture_default_str();
+  cmd->add_option("--target", args.target,
+                  "Target address, or a prefix (198.51.100.0/24) to carpet-bomb")
+      ->capture_default_str();
+  cmd->add_option("--background-pps", o.background_pps,
+                  "Benign packets per second (web, DNS, NTP); 0 for none")
+      ->capture_default_str();
+  cmd->add_option("--clients", o.clients, "Distinct benign web clients")->capture_default_str();
+  cmd->add_option("--flash-crowd", o.flash_crowd_factor,
+                  "Multiply the web traffic and clients by this in the middle third (1 = off)")
+      ->capture_default_str();
+  cmd->add_option("--vector", args.vector, "Attack vector (none without): " + VectorNames());
+  cmd->add_option("--attack-pps", o.attack_pps, "Attack packets per second")->capture_default_str();
+  cmd->add_option("--attack-start", o.attack_start_s, "Attack start, seconds after --start")
+      ->capture_default_str();
+  cmd->add_option("--attack-duration", o.attack_duration_s, "Attack length in seconds")
+      ->capture_default_str();
+  cmd->add_option("--sources", o.sources, "Distinct attacking (or reflecting) addresses")
+      ->capture_default_str();
+  cmd->add_flag("--spoofed", o.spoofed,
+                "A new random source per packet (not for http_flood and tcp_stomp)");
+  cmd->add_option("--service", args.service, "Amplification service: " + ServiceNames())
+      ->capture_default_str();
+  cmd->add_option("--zone", o.zone, "Zone of dns_water_torture, Host of http_flood")
+      ->capture_default_str();
+}
+
+int RunScenario(ScenarioArgs& args) {
+  rampart::scenario::ScenarioOptions& o = args.options;
+  const auto prefix = rampart::Prefix::Parse(args.target);
+  if (!prefix) {
+    fmt::print(stderr, "rampart-gen: --target: not an address or prefix: '{}'\n", args.target);
+    return 2;
+  }
+  o.target =
+      args.target.find('/') == std::string::npos ? *IpAddress::Parse(args.target) : prefix->address;
+  o.target_prefix_len = prefix->length;
+  if (!args.vector.empty()) {
+    o.vector = rampart::VectorFromName(args.vector);
+    if (!o.vector) {
+      fmt::print(stderr, "rampart-gen: unknown vector '{}'; valid vectors: {}\n", args.vector,
+                 VectorNames());
+      return 2;
+    }
+  }
+  const auto service = rampart::scenario::AmplificationServiceFromName(args.service);
+  if (!service) {
+    fmt::print(stderr, "rampart-gen: unknown service '{}'; valid services: {}\n", args.service,
+               ServiceNames());
+    return 2;
+  }
+  o.service = *service;
+  std::string error;
+  if (!rampart::scenario::ValidateScenario(o, &error)) {
+    fmt::print(stderr, "rampart-gen: {}\n", error);
+    return 2;
+  }
+  if (!rampart::scenario::WriteScenario(o, &error)) {
+    fmt::print(stderr, "rampart-gen: {}\n", error);
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -117,7 +221,14 @@ int main(int argc, char** argv) {
   CLI::App* zoo_cmd =
       app.add_subcommand("layers", "Small captures of every encapsulation and link type");
   zoo_cmd->add_option("--out-dir", zoo_dir, "Folder to write into")->required();
+  ScenarioArgs scenario;
+  CLI::App* scenario_cmd = app.add_subcommand(
+      "scenario", "Background traffic, a flash crowd and an attack of one vector");
+  AddScenarioOptions(scenario_cmd, scenario);
   CLI11_PARSE(app, argc, argv);
+  if (scenario_cmd->parsed()) {
+    return RunScenario(scenario);
+  }
   if (flood_cmd->parsed()) {
     return RunFlood(flood);
   }

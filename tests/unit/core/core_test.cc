@@ -78,3 +78,49 @@ TEST(Timestamp, FormatsNanosecondsUtc) {
 
 }  // namespace
 }  // namespace rampart
+
+#include "core/prefix.h"
+#include "core/prefix_trie.h"
+
+namespace rampart {
+namespace {
+
+TEST(Prefix, ParsesMasksAndContains) {
+  const auto p = Prefix::Parse("198.51.100.77/24");
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->ToString(), "198.51.100.0/24");
+  EXPECT_TRUE(p->Contains(*IpAddress::Parse("198.51.100.1")));
+  EXPECT_FALSE(p->Contains(*IpAddress::Parse("198.51.101.1")));
+  EXPECT_FALSE(p->Contains(*IpAddress::Parse("::ffff:198.51.100.1")));
+  EXPECT_EQ(Prefix::Parse("2001:db8:ab:cd::1/50")->ToString(), "2001:db8:ab::/50");
+  EXPECT_EQ(Prefix::Parse("2001:db8::1/127")->ToString(), "2001:db8::/127");
+  EXPECT_EQ(Prefix::Parse("10.0.0.1")->length, 32);
+  EXPECT_EQ(Prefix::Parse("10.1.2.3/0")->ToString(), "0.0.0.0/0");
+  EXPECT_EQ(Prefix::Of(*IpAddress::Parse("2001:db8::ffff"), 64).ToString(), "2001:db8::/64");
+  for (const char* bad :
+       {"10.0.0.0/33", "10.0.0.0/", "10.0.0.0/x", "::/129", "nope/8", "1.2.3/8"}) {
+    EXPECT_FALSE(Prefix::Parse(bad).has_value()) << bad;
+  }
+}
+
+TEST(PrefixTrie, LongestMatchWinsAcrossFamilies) {
+  PrefixTrie<int> trie;
+  trie.Insert(*Prefix::Parse("198.51.0.0/16"), 16);
+  trie.Insert(*Prefix::Parse("198.51.100.0/24"), 24);
+  trie.Insert(*Prefix::Parse("198.51.100.53/32"), 32);
+  trie.Insert(*Prefix::Parse("2001:db8::/32"), 6);
+  EXPECT_EQ(*trie.Lookup(*IpAddress::Parse("198.51.100.53")), 32);
+  EXPECT_EQ(*trie.Lookup(*IpAddress::Parse("198.51.100.54")), 24);
+  EXPECT_EQ(*trie.Lookup(*IpAddress::Parse("198.51.7.1")), 16);
+  EXPECT_EQ(trie.Lookup(*IpAddress::Parse("192.0.2.1")), nullptr);
+  EXPECT_EQ(*trie.Lookup(*IpAddress::Parse("2001:db8::9")), 6);
+  EXPECT_EQ(trie.Lookup(*IpAddress::Parse("2001:db9::9")), nullptr);
+  EXPECT_EQ(trie.Lookup(IpAddress()), nullptr);
+  PrefixTrie<int> all;
+  all.Insert(*Prefix::Parse("0.0.0.0/0"), 1);
+  EXPECT_EQ(*all.Lookup(*IpAddress::Parse("8.8.8.8")), 1);
+  EXPECT_EQ(all.Lookup(*IpAddress::Parse("::1")), nullptr);
+}
+
+}  // namespace
+}  // namespace rampart

@@ -76,7 +76,8 @@ TEST(ReportText, ShowsDamageHostsAndAnomalies) {
   EXPECT_NE(text.find("corrupt at byte 99"), std::string::npos);
   EXPECT_NE(text.find("198.51.100.9"), std::string::npos);
   EXPECT_NE(text.find("tcp.bad_option"), std::string::npos);
-  EXPECT_EQ(text.find("none\n"), std::string::npos);
+  EXPECT_EQ(text.find("== Decode anomalies ==\n  none"), std::string::npos);
+  EXPECT_NE(text.find("== Attacks (0) ==\n  none"), std::string::npos);
 }
 
 }  // namespace

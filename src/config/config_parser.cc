@@ -1,0 +1,841 @@
+// The YAML configuration (docs/configuration.md) into a Config. Every section is checked
+// against its known keys and every value against its type and unit; errors are collected with
+// their line and column instead of stopping at the first, and nothing throws out of here.
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/config.h"
+
+namespace rampart {
+namespace {
+
+using KeyList = std::span<const std::string_view>;
+
+constexpr std::string_view kTopKeys[] = {"networks", "whitelist", "detection", "thresholds",
+                                         "hostgroups"};
+constexpr std::string_view kWhitelistKeys[] = {"local", "remote"};
+constexpr std::string_view kDetectionKeys[] = {"hold", "quiet", "prefix_length",
+                                               "prefix_thresholds", "baseline"};
+constexpr std::string_view kPrefixLengthKeys[] = {"ipv4", "ipv6"};
+constexpr std::string_view kBaselineKeys[] = {"enabled", "alpha", "warmup", "floor", "sigmas"};
+constexpr std::string_view kDirectionKeys[] = {"incoming", "outgoing"};
+constexpr std::string_view kThresholdKeys[] = {"pps",  "bps", "flows", "tcp",       "udp",
+                                               "icmp", "gre", "syn",   "fragments", "vectors"};
+constexpr std::string_view kHostgroupKeys[] = {"name",     "prefixes", "hold",    "quiet",
+                                               "baseline", "incoming", "outgoing"};
+
+constexpr size_t kMaxFileBytes = size_t{16} << 20;
+constexpr double kMaxHoldSeconds = 86'400;  // the detector counts hold and quiet in uint32 seconds
+
+enum class RateKind : uint8_t { kPackets, kBits, kFlows };
+
+struct RateSpec {
+  std::string_view what;     // "a packet rate"
+  std::string_view units;    // as listed in messages
+  std::string_view example;  // "100k pps"
+  std::array<std::string_view, 2> accepted;
+};
+
+const RateSpec& Spec(RateKind kind) {
+  static const RateSpec kPackets{"a packet rate", "pps", "100k pps", {"pps", "pps"}};
+  static const RateSpec kBits{"a bit rate", "bps, kbps, Mbps, Gbps", "1 Gbps", {"bps", "bps"}};
+  static const RateSpec kFlows{"a flow rate", "flows/s, fps", "20k flows/s", {"flows/s", "fps"}};
+  switch (kind) {
+    case RateKind::kBits:
+      return kBits;
+    case RateKind::kFlows:
+      return kFlows;
+    case RateKind::kPackets:
+      break;
+  }
+  return kPackets;
+}
+
+struct ThresholdKey {
+  std::string_view name;
+  RateKind kind;
+  double Thresholds::*field;
+};
+constexpr ThresholdKey kThresholdFields[] = {
+    {"pps", RateKind::kPackets, &Thresholds::pps},
+    {"bps", RateKind::kBits, &Thresholds::bps},
+    {"flows", RateKind::kFlows, &Thresholds::flows_per_s},
+    {"tcp", RateKind::kPackets, &Thresholds::tcp_pps},
+    {"udp", RateKind::kPackets, &Thresholds::udp_pps},
+    {"icmp", RateKind::kPackets, &Thresholds::icmp_pps},
+    {"gre", RateKind::kPackets, &Thresholds::gre_pps},
+    {"syn", RateKind::kPackets, &Thresholds::syn_pps},
+    {"fragments", RateKind::kPackets, &Thresholds::fragment_pps},
+};
+
+KeyList VectorKeys() {
+  static const std::array<std::string_view, kVectorCount> kNames = [] {
+    std::array<std::string_view, kVectorCount> names{};
+    for (size_t i = 0; i < kVectorCount; ++i) {
+      names[i] = VectorName(static_cast<Vector>(i));
+    }
+    return names;
+  }();
+  return kNames;
+}
+
+//! Where each key may appear: points a misplaced key to its section.
+struct Section {
+  std::string_view label;
+  KeyList keys;
+};
+std::span<const Section> Sections() {
+  static const Section kSections[] = {
+      {"the top level", kTopKeys},
+      {"whitelist", kWhitelistKeys},
+      {"detection", kDetectionKeys},
+      {"detection.prefix_length", kPrefixLengthKeys},
+      {"detection.baseline", kBaselineKeys},
+      {"thresholds", kDirectionKeys},
+      {"a threshold map (thresholds.incoming, thresholds.outgoing, "
+       "detection.prefix_thresholds, a hostgroup's incoming or outgoing)",
+       kThresholdKeys},
+      {"a hostgroup", kHostgroupKeys},
+      {"vectors", VectorKeys()},
+  };
+  return kSections;
+}
+
+std::string Lower(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return lower;
+}
+
+//! Optimal string alignment distance (a transposition counts as one edit), ignoring case.
+size_t EditDistance(std::string_view a_text, std::string_view b_text) {
+  const std::string a = Lower(a_text);
+  const std::string b = Lower(b_text);
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) {
+    d[i][0] = i;
+  }
+  for (size_t j = 0; j <= b.size(); ++j) {
+    d[0][j] = j;
+  }
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+//! The known key nearest to `word`, when one is within two edits.
+std::optional<std::string_view> Closest(std::string_view word, KeyList keys) {
+  constexpr size_t kMaxDistance = 2;
+  if (word.size() > 64) {
+    return std::nullopt;
+  }
+  std::optional<std::string_view> best;
+  size_t best_distance = kMaxDistance + 1;
+  for (const std::string_view key : keys) {
+    const size_t distance = EditDistance(word, key);
+    if (distance < best_distance) {
+      best = key;
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
+std::string Join(KeyList keys) {
+  return fmt::format("{}", fmt::join(keys, ", "));
+}
+
+//! User text for a message: the first line, cut at 60 characters.
+std::string Quote(std::string_view text) {
+  constexpr size_t kMax = 60;
+  const size_t newline = text.find('\n');
+  const bool cut = newline != std::string_view::npos || text.size() > kMax;
+  text = text.substr(0, std::min(newline, kMax));
+  return fmt::format("'{}{}'", text, cut ? "..." : "");
+}
+
+std::string Describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Scalar:
+      return Quote(node.Scalar());
+    default:
+      return "nothing";
+  }
+}
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+struct LeadingNumber {
+  double value = 0;
+  std::string_view rest;  // what follows the number, leading spaces skipped
+};
+//! The finite decimal number `text` starts with; nullopt when it does not start with one.
+std::optional<LeadingNumber> ReadNumber(std::string_view text) {
+  LeadingNumber number;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number.value);
+  if (ec != std::errc() || !std::isfinite(number.value)) {
+    return std::nullopt;
+  }
+  number.rest = text.substr(static_cast<size_t>(end - text.data()));
+  if (!number.rest.empty() && (number.rest.front() == '.' ||
+                               std::isdigit(static_cast<unsigned char>(number.rest.front())))) {
+    return std::nullopt;  // "1.2.3"
+  }
+  number.rest = Trim(number.rest);
+  return number;
+}
+
+//! The smaller prefix lies inside the larger one (or they are equal).
+bool Overlap(const Prefix& a, const Prefix& b) {
+  const Prefix& wide = a.length <= b.length ? a : b;
+  const Prefix& narrow = a.length <= b.length ? b : a;
+  return wide.Contains(narrow.address);
+}
+
+ConfigError ErrorAt(const YAML::Mark& mark, std::string message) {
+  ConfigError error;
+  if (!mark.is_null()) {
+    error.line = mark.line + 1;
+    error.column = mark.column + 1;
+  }
+  error.message = std::move(message);
+  return error;
+}
+
+//! A key and its value, as met in a map (or a list entry, which is its own key).
+struct Field {
+  std::string name;
+  YAML::Node key;
+  YAML::Node value;
+};
+
+struct PrefixAt {
+  Prefix prefix;
+  YAML::Mark mark;
+};
+
+class Parser {
+ public:
+  explicit Parser(std::vector<ConfigError>* errors) : errors_(errors) {}
+
+  void Root(const YAML::Node& root, Config& config) {
+    if (root.IsNull()) {
+      return;
+    }
+    if (!root.IsMap()) {
+      Error(root.Mark(), fmt::format("a configuration is a map of sections ({}), not {}",
+                                     Join(kTopKeys), Describe(root)));
+      return;
+    }
+    std::optional<Field> networks;
+    std::optional<Field> whitelist;
+    std::optional<Field> detection;
+    std::optional<Field> thresholds;
+    std::optional<Field> hostgroups;
+    ForEachKey(Field{"configuration", root, root}, "", kTopKeys, [&](const Field& f) {
+      std::optional<Field>& slot = f.name == "networks"     ? networks
+                                   : f.name == "whitelist"  ? whitelist
+                                   : f.name == "detection"  ? detection
+                                   : f.name == "thresholds" ? thresholds
+                                                            : hostgroups;
+      slot.emplace(f);
+    });
+    // Hostgroups copy the defaults policy, so every section that shapes it comes first,
+    // whatever the order in the file.
+    if (networks) {
+      const size_t before = errors_->size();
+      for (const PrefixAt& p : Prefixes(*networks)) {
+        config.networks.push_back(p.prefix);
+      }
+      networks_valid_ = errors_->size() == before;
+    }
+    if (whitelist) {
+      ForEachKey(*whitelist, "whitelist", kWhitelistKeys, [&](const Field& f) {
+        auto& list = f.name == "local" ? config.whitelist_local : config.whitelist_remote;
+        for (const PrefixAt& p : Prefixes(f)) {
+          list.push_back(p.prefix);
+        }
+      });
+    }
+    if (detection) {
+      Detection(*detection, config);
+    }
+    if (thresholds) {
+      ForEachKey(*thresholds, "thresholds", kDirectionKeys, [&](const Field& f) {
+        ThresholdMap(f, "thresholds." + f.name,
+                     f.name == "incoming" ? config.defaults.incoming : config.defaults.outgoing);
+      });
+    }
+    if (hostgroups) {
+      Hostgroups(*hostgroups, config);
+    }
+  }
+
+ private:
+  void Error(const YAML::Mark& mark, std::string message) {
+    errors_->push_back(ErrorAt(mark, std::move(message)));
+  }
+  //! At the value; at the key when there is no value (a null's mark is where the next token is).
+  void Error(const Field& f, std::string message) {
+    const bool at_key = f.value.IsNull() || f.value.Mark().is_null();
+    Error(at_key ? f.key.Mark() : f.value.Mark(), std::move(message));
+  }
+
+  std::string UnknownKey(std::string_view name, std::string_view path, KeyList keys,
+                         bool is_vector) {
+    const std::string where = path.empty() ? "at the top level" : fmt::format("in {}", path);
+    const std::string_view noun = is_vector ? "vector" : "key";
+    std::string message = fmt::format("unknown {} {} {}", noun, Quote(name), where);
+    if (const auto closest = Closest(name, keys)) {
+      message += fmt::format(" (did you mean '{}'?)", *closest);
+      if (is_vector) {
+        message += fmt::format("; vectors: {}", Join(keys));
+      }
+      return message;
+    }
+    if (is_vector) {
+      return message + fmt::format("; vectors: {}", Join(keys));
+    }
+    std::vector<std::string_view> elsewhere;
+    for (const Section& section : Sections()) {
+      if (section.keys.data() != keys.data() &&
+          std::find(section.keys.begin(), section.keys.end(), name) != section.keys.end()) {
+        elsewhere.push_back(section.label);
+      }
+    }
+    if (!elsewhere.empty()) {
+      return message + fmt::format(" ('{}' goes in {})", name, fmt::join(elsewhere, " or "));
+    }
+    return message + fmt::format(" (known keys: {})", Join(keys));
+  }
+
+  //! Visits the known keys of a map in file order; reports a value that is not a map, and
+  //! unknown or repeated keys. No value (`detection:` alone) is an empty map.
+  template <typename Visit>
+  void ForEachKey(const Field& section, std::string_view path, KeyList keys, Visit&& visit,
+                  bool is_vector = false) {
+    const YAML::Node& node = section.value;
+    if (node.IsNull()) {
+      return;
+    }
+    if (!node.IsMap()) {
+      const std::string expected = is_vector ? "of vector names to rates, e.g. {syn_flood: 10k pps}"
+                                             : fmt::format("({})", Join(keys));
+      Error(section,
+            fmt::format("'{}' takes a map {}, not {}", section.name, expected, Describe(node)));
+      return;
+    }
+    std::vector<std::pair<std::string, int>> seen;  // key, line
+    for (const auto& entry : node) {
+      // Copies: the iterator hands out temporaries.
+      const YAML::Node key = entry.first;
+      const YAML::Node value = entry.second;
+      if (!key.IsScalar()) {
+        Error(key.Mark(),
+              fmt::format("keys {} are names, not {}",
+                          path.empty() ? "at the top level" : fmt::format("in {}", path),
+                          Describe(key)));
+        continue;
+      }
+      const std::string& name = key.Scalar();
+      if (std::find(keys.begin(), keys.end(), name) == keys.end()) {
+        Error(key.Mark(), UnknownKey(name, path, keys, is_vector));
+        continue;
+      }
+      const auto previous = std::find_if(seen.begin(), seen.end(),
+                                         [&name](const auto& s) { return s.first == name; });
+      if (previous != seen.end()) {
+        Error(key.Mark(),
+              fmt::format("'{}' appears twice {} (first at line {})", name,
+                          path.empty() ? "at the top level" : fmt::format("in {}", path),
+                          previous->second));
+        continue;
+      }
+      seen.emplace_back(name, key.Mark().line + 1);
+      visit(Field{name, key, value});
+    }
+  }
+
+  //! The value's text; reports a missing value or one that is not a scalar.
+  std::optional<std::string_view> Text(const Field& f, std::string_view expected) {
+    if (f.value.IsNull()) {
+      Error(f, fmt::format("'{}' has no value; it takes {}", f.name, expected));
+      return std::nullopt;
+    }
+    if (!f.value.IsScalar()) {
+      Error(f, fmt::format("'{}' takes {}, not {}", f.name, expected, Describe(f.value)));
+      return std::nullopt;
+    }
+    return Trim(f.value.Scalar());
+  }
+
+  //! "<number>[ ][k|K|M|G]<unit>", the unit fitting `kind`.
+  std::optional<double> Rate(const Field& f, RateKind kind) {
+    const RateSpec& spec = Spec(kind);
+    const auto text = Text(f, fmt::format("{} like '{}'", spec.what, spec.example));
+    if (!text) {
+      return std::nullopt;
+    }
+    const auto number = ReadNumber(*text);
+    if (!number) {
+      Error(f, fmt::format("{} is not a rate; '{}' takes a number and a unit, e.g. '{}'",
+                           Quote(*text), f.name, spec.example));
+      return std::nullopt;
+    }
+    if (number->value < 0) {
+      Error(f, fmt::format("'{}' must not be negative ({})", f.name, Quote(*text)));
+      return std::nullopt;
+    }
+    std::string_view unit = number->rest;
+    double scale = 1;
+    if (!unit.empty()) {
+      switch (unit.front()) {
+        case 'k':
+        case 'K':
+          scale = 1e3;
+          break;
+        case 'M':
+          scale = 1e6;
+          break;
+        case 'G':
+          scale = 1e9;
+          break;
+        default:
+          break;
+      }
+      if (scale != 1) {
+        unit = Trim(unit.substr(1));
+      }
+    }
+    if (unit.empty()) {
+      Error(f, fmt::format("threshold '{}' needs a unit, e.g. '{}'", f.name, spec.example));
+      return std::nullopt;
+    }
+    if (std::find(spec.accepted.begin(), spec.accepted.end(), unit) == spec.accepted.end()) {
+      Error(f,
+            fmt::format("'{}' takes {} ({}), not {}", f.name, spec.what, spec.units, Quote(unit)));
+      return std::nullopt;
+    }
+    return number->value * scale;
+  }
+
+  //! "<number>[ ]<ms|s|m|h>", in seconds.
+  std::optional<double> Duration(const Field& f, double max_seconds = HUGE_VAL) {
+    const auto text = Text(f, "a duration like '1s' or '500ms'");
+    if (!text) {
+      return std::nullopt;
+    }
+    const auto number = ReadNumber(*text);
+    if (!number) {
+      Error(f, fmt::format("{} is not a duration; '{}' takes a number and a unit (ms, s, m, h), "
+                           "e.g. '1s'",
+                           Quote(*text), f.name));
+      return std::nullopt;
+    }
+    if (number->value < 0) {
+      Error(f, fmt::format("'{}' must not be negative ({})", f.name, Quote(*text)));
+      return std::nullopt;
+    }
+    const std::string_view unit = number->rest;
+    if (unit.empty()) {
+      Error(f, fmt::format("duration '{}' needs a unit, e.g. '1s' or '500ms'", f.name));
+      return std::nullopt;
+    }
+    double scale = 0;
+    if (unit == "ms") {
+      scale = 1e-3;
+    } else if (unit == "s") {
+      scale = 1;
+    } else if (unit == "m") {
+      scale = 60;
+    } else if (unit == "h") {
+      scale = 3600;
+    } else {
+      Error(f, fmt::format("'{}' takes a duration (ms, s, m, h), not {}", f.name, Quote(unit)));
+      return std::nullopt;
+    }
+    const double seconds = number->value * scale;
+    if (seconds > max_seconds) {
+      Error(f, fmt::format("'{}' must be at most {}h, not {}", f.name, max_seconds / 3600,
+                           Quote(*text)));
+      return std::nullopt;
+    }
+    return seconds;
+  }
+
+  std::optional<double> Number(const Field& f) {
+    const auto text = Text(f, "a number");
+    if (!text) {
+      return std::nullopt;
+    }
+    const auto number = ReadNumber(*text);
+    if (!number || !number->rest.empty()) {
+      Error(f, fmt::format("'{}' takes a number, not {}", f.name, Quote(*text)));
+      return std::nullopt;
+    }
+    return number->value;
+  }
+
+  std::optional<bool> Bool(const Field& f) {
+    const auto text = Text(f, "true or false");
+    if (!text) {
+      return std::nullopt;
+    }
+    const std::string lower = Lower(*text);  // YAML 1.1 spellings, in any case
+    if (lower == "true" || lower == "yes" || lower == "on") {
+      return true;
+    }
+    if (lower == "false" || lower == "no" || lower == "off") {
+      return false;
+    }
+    Error(f, fmt::format("'{}' takes true or false, not {}", f.name, Quote(*text)));
+    return std::nullopt;
+  }
+
+  //! A list of prefixes; a bare address is a /32 or /128. No value is an empty list.
+  std::vector<PrefixAt> Prefixes(const Field& f, size_t* entries = nullptr) {
+    std::vector<PrefixAt> prefixes;
+    if (entries != nullptr) {
+      *entries = 0;
+    }
+    if (f.value.IsNull()) {
+      return prefixes;
+    }
+    if (!f.value.IsSequence()) {
+      Error(f, fmt::format("'{}' takes a list of prefixes, e.g. [198.51.100.0/24], not {}", f.name,
+                           Describe(f.value)));
+      return prefixes;
+    }
+    for (const YAML::Node& entry : f.value) {
+      if (entries != nullptr) {
+        ++*entries;
+      }
+      const YAML::Mark mark = entry.Mark().is_null() ? f.value.Mark() : entry.Mark();
+      if (!entry.IsScalar()) {
+        Error(mark, fmt::format("each entry of '{}' is a prefix like '198.51.100.0/24', not {}",
+                                f.name, Describe(entry)));
+        continue;
+      }
+      const std::string_view text = Trim(entry.Scalar());
+      const auto prefix = Prefix::Parse(text);
+      if (!prefix) {
+        Error(mark, fmt::format("{} is not a valid prefix", Quote(text)));
+        continue;
+      }
+      prefixes.push_back({*prefix, mark});
+    }
+    return prefixes;
+  }
+
+  void ThresholdMap(const Field& section, const std::string& path, Thresholds& t) {
+    ForEachKey(section, path, kThresholdKeys, [&](const Field& f) {
+      if (f.name == "vectors") {
+        ForEachKey(
+            f, path + ".vectors", VectorKeys(),
+            [&](const Field& v) {
+              if (const auto rate = Rate(v, RateKind::kPackets)) {
+                t.vector_pps[static_cast<size_t>(*VectorFromName(v.name))] = *rate;
+              }
+            },
+            true);
+        return;
+      }
+      for (const ThresholdKey& key : kThresholdFields) {
+        if (key.name == f.name) {
+          if (const auto rate = Rate(f, key.kind)) {
+            t.*key.field = *rate;
+          }
+        }
+      }
+    });
+  }
+
+  void Detection(const Field& section, Config& config) {
+    ForEachKey(section, "detection", kDetectionKeys, [&](const Field& f) {
+      if (f.name == "hold" || f.name == "quiet") {
+        if (const auto seconds = Duration(f, kMaxHoldSeconds)) {
+          (f.name == "hold" ? config.defaults.hold_s : config.defaults.quiet_s) = *seconds;
+        }
+      } else if (f.name == "prefix_length") {
+        ForEachKey(f, "detection.prefix_length", kPrefixLengthKeys, [&](const Field& p) {
+          const bool v4 = p.name == "ipv4";
+          const int max = v4 ? 32 : 128;
+          const auto length = Number(p);
+          if (!length) {
+            return;
+          }
+          if (*length < 1 || *length > max || std::floor(*length) != *length) {
+            Error(p, fmt::format("'{}' prefix length must be a whole number from 1 to {}, not {}",
+                                 p.name, max, Quote(Trim(p.value.Scalar()))));
+            return;
+          }
+          (v4 ? config.prefix_length_v4 : config.prefix_length_v6) = static_cast<uint8_t>(*length);
+        });
+      } else if (f.name == "prefix_thresholds") {
+        ThresholdMap(f, "detection.prefix_thresholds", config.prefix_incoming);
+      } else if (f.value.IsScalar()) {  // baseline: false
+        if (const auto enabled = Bool(f)) {
+          config.defaults.baseline = *enabled;
+        }
+      } else {
+        Baseline(f, config);
+      }
+    });
+  }
+
+  void Baseline(const Field& section, Config& config) {
+    ForEachKey(section, "detection.baseline", kBaselineKeys, [&](const Field& f) {
+      if (f.name == "enabled") {
+        if (const auto enabled = Bool(f)) {
+          config.defaults.baseline = *enabled;
+        }
+      } else if (f.name == "alpha") {
+        if (const auto alpha = Number(f)) {
+          if (*alpha <= 0 || *alpha > 1) {
+            Error(f, fmt::format("'alpha' must be greater than 0 and at most 1, not {}",
+                                 Quote(Trim(f.value.Scalar()))));
+          } else {
+            config.baseline_alpha = *alpha;
+          }
+        }
+      } else if (f.name == "warmup") {
+        if (const auto seconds = Duration(f)) {
+          config.baseline_warmup_s = *seconds;
+        }
+      } else if (f.name == "floor") {
+        if (const auto rate = Rate(f, RateKind::kPackets)) {
+          config.baseline_floor_pps = *rate;
+        }
+      } else if (const auto sigmas = Number(f)) {
+        if (*sigmas <= 0) {
+          Error(f, fmt::format("'sigmas' must be greater than 0, not {}",
+                               Quote(Trim(f.value.Scalar()))));
+        } else {
+          config.baseline_sigmas = *sigmas;
+        }
+      }
+    });
+  }
+
+  void Hostgroups(const Field& section, Config& config) {
+    if (section.value.IsNull()) {
+      return;
+    }
+    if (!section.value.IsSequence()) {
+      Error(section, fmt::format("'hostgroups' takes a list of groups (- name: ..., prefixes: "
+                                 "[...]), not {}",
+                                 Describe(section.value)));
+      return;
+    }
+    struct Claim {
+      Prefix prefix;
+      size_t group;       // index in the list
+      std::string label;  // "hostgroup 'web'"
+      int line;
+    };
+    std::vector<std::pair<std::string, int>> names;  // name, line
+    std::vector<Claim> claims;
+    size_t index = 0;
+    for (const YAML::Node& entry : section.value) {
+      const std::string path = fmt::format("hostgroups[{}]", index++);
+      const YAML::Mark mark = entry.Mark().is_null() ? section.key.Mark() : entry.Mark();
+      if (!entry.IsMap()) {
+        Error(mark, fmt::format("each entry of 'hostgroups' is a map ({}), not {}",
+                                Join(kHostgroupKeys), Describe(entry)));
+        continue;
+      }
+      Hostgroup group;
+      group.policy = config.defaults;
+      group.policy.name.clear();
+      std::optional<Field> name_field;
+      std::optional<Field> prefixes_field;
+      std::vector<PrefixAt> prefixes;
+      size_t prefix_entries = 0;
+      ForEachKey(Field{"hostgroups", entry, entry}, path, kHostgroupKeys, [&](const Field& f) {
+        if (f.name == "name") {
+          name_field.emplace(f);
+          if (const auto text = Text(f, "a name")) {
+            if (text->empty()) {
+              Error(f, "a hostgroup's 'name' must not be empty");
+            } else if (*text == "default") {
+              Error(f, "'default' names the defaults policy; choose another hostgroup name");
+            } else {
+              group.policy.name = std::string(*text);
+            }
+          }
+        } else if (f.name == "prefixes") {
+          prefixes_field.emplace(f);
+          prefixes = Prefixes(f, &prefix_entries);
+        } else if (f.name == "hold" || f.name == "quiet") {
+          if (const auto seconds = Duration(f, kMaxHoldSeconds)) {
+            (f.name == "hold" ? group.policy.hold_s : group.policy.quiet_s) = *seconds;
+          }
+        } else if (f.name == "baseline") {
+          if (const auto enabled = Bool(f)) {
+            group.policy.baseline = *enabled;
+          }
+        } else {
+          ThresholdMap(f, path + "." + f.name,
+                       f.name == "incoming" ? group.policy.incoming : group.policy.outgoing);
+        }
+      });
+      const std::string label =
+          group.policy.name.empty() ? path : fmt::format("hostgroup '{}'", group.policy.name);
+      if (!name_field) {
+        Error(mark, fmt::format("{} has no 'name'", label));
+      }
+      if (prefix_entries == 0) {
+        Error(prefixes_field ? prefixes_field->key.Mark() : mark,
+              fmt::format("{} has no prefixes", label));
+      }
+      if (!group.policy.name.empty()) {
+        const auto previous = std::find_if(names.begin(), names.end(), [&group](const auto& n) {
+          return n.first == group.policy.name;
+        });
+        if (previous != names.end()) {
+          Error(*name_field, fmt::format("duplicate hostgroup name '{}' (first at line {})",
+                                         group.policy.name, previous->second));
+        } else {
+          names.emplace_back(group.policy.name, name_field->value.Mark().line + 1);
+        }
+      }
+      for (const PrefixAt& p : prefixes) {
+        const auto claim = std::find_if(claims.begin(), claims.end(),
+                                        [&p](const Claim& c) { return c.prefix == p.prefix; });
+        if (claim != claims.end() && claim->group != index) {
+          Error(p.mark, fmt::format("{} is already in {} (line {})", p.prefix.ToString(),
+                                    claim->label, claim->line));
+          continue;
+        }
+        if (networks_valid_ && !config.networks.empty() &&
+            std::none_of(config.networks.begin(), config.networks.end(),
+                         [&p](const Prefix& n) { return Overlap(n, p.prefix); })) {
+          Error(p.mark, fmt::format("{} is outside every protected network ('networks'); "
+                                    "the hostgroup would never apply to it",
+                                    p.prefix.ToString()));
+          continue;
+        }
+        claims.push_back({p.prefix, index, label, p.mark.line + 1});
+        group.prefixes.push_back(p.prefix);
+      }
+      config.hostgroups.push_back(std::move(group));
+    }
+  }
+
+  std::vector<ConfigError>* errors_;
+  bool networks_valid_ = true;
+};
+
+//! Reads a whole file; on failure, `error` is the reason (strerror text).
+bool ReadFile(const std::string& path, std::string* text, std::string* error) {
+  errno = 0;
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    *error = std::strerror(errno);
+    return false;
+  }
+  std::array<char, 1 << 16> buffer;
+  size_t got = 0;
+  bool too_big = false;
+  while ((got = std::fread(buffer.data(), 1, buffer.size(), file)) > 0) {
+    text->append(buffer.data(), got);
+    if (text->size() > kMaxFileBytes) {
+      too_big = true;
+      break;
+    }
+  }
+  const int saved_errno = errno;
+  const bool failed = std::ferror(file) != 0;
+  std::fclose(file);
+  if (failed) {
+    *error = std::strerror(saved_errno != 0 ? saved_errno : EIO);
+    return false;
+  }
+  if (too_big) {
+    *error = fmt::format("larger than {} MiB; not a configuration file", kMaxFileBytes >> 20);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<Config> ParseConfig(std::string_view yaml, std::vector<ConfigError>* errors) {
+  const size_t first = errors->size();
+  Config config = DefaultConfig();
+  try {
+    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(yaml));
+    for (size_t i = 1; i < documents.size(); ++i) {
+      if (!documents[i].IsNull()) {
+        errors->push_back(ErrorAt(
+            documents[i].Mark(), "a configuration is one YAML document; a second one starts here"));
+        break;
+      }
+    }
+    if (!documents.empty()) {
+      Parser(errors).Root(documents.front(), config);
+    }
+  } catch (const YAML::Exception& e) {
+    errors->push_back(ErrorAt(e.mark, fmt::format("YAML syntax error: {}", e.msg)));
+  } catch (const std::exception& e) {
+    errors->push_back(
+        ConfigError{0, 0, fmt::format("cannot read the configuration: {}", e.what())});
+  } catch (...) {
+    errors->push_back(ConfigError{0, 0, "cannot read the configuration"});
+  }
+  std::stable_sort(errors->begin() + static_cast<std::ptrdiff_t>(first), errors->end(),
+                   [](const ConfigError& a, const ConfigError& b) {
+                     return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+                   });
+  if (errors->size() > first) {
+    return std::nullopt;
+  }
+  return config;
+}
+
+std::optional<Config> LoadConfig(const std::string& path, std::vector<ConfigError>* errors) {
+  std::string text;
+  std::string error;
+  if (!ReadFile(path, &text, &error)) {
+    errors->push_back(ConfigError{0, 0, error});
+    return std::nullopt;
+  }
+  return ParseConfig(text, errors);
+}
+
+}  // namespace rampart

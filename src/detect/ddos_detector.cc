@@ -1,0 +1,910 @@
+#include "detect/ddos_detector.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/hash.h"
+
+namespace rampart {
+namespace {
+
+// Shape rules: floods below the volume thresholds that no legitimate crowd looks like.
+constexpr double kShapeMinPps = 500;          // a spoofed flood shows at a few hundred pps
+constexpr double kShapeMinSources = 1000;     // … as thousands of distinct sources
+constexpr double kShapeAttackShare = 0.8;     // … almost all of it attack-shaped packets
+constexpr double kReflectionMinSources = 50;  // unsolicited service responses from many reflectors
+constexpr double kBaselineAttackShare = 0.5;  // a baseline alert needs attack-shaped traffic
+constexpr double kSuspectFraction = 0.25;     // evidence is kept from 1/4 of a threshold on
+constexpr double kVectorMinShare = 0.10;      // a vector must carry 10% of an attack's packets
+constexpr uint32_t kMinCheckStep = 64;
+constexpr double kFloodMinDstPorts = 100;        // ack/rst floods go to random ports
+constexpr uint32_t kFullEvidencePackets = 1024;  // per second; past it, a weighted sample of
+constexpr uint32_t kSampleEvery = 64;            // one packet in 64 (a power of two)
+
+uint32_t Ceil(double seconds) {
+  return std::max<uint32_t>(1, static_cast<uint32_t>(std::ceil(seconds - 1e-9)));
+}
+
+//! Which packet class is each vector's evidence (udp_flood and udp_plain_flood share UDP).
+PacketClass VectorClass(Vector vector) {
+  switch (vector) {
+    case Vector::kSynFlood:
+      return PacketClass::kTcpSyn;
+    case Vector::kAckFlood:
+      return PacketClass::kTcpAck;
+    case Vector::kRstFlood:
+      return PacketClass::kTcpRst;
+    case Vector::kTcpStomp:
+      return PacketClass::kTcpPshAck;
+    case Vector::kTcpReflection:
+      return PacketClass::kTcpSynAck;
+    case Vector::kUdpFlood:
+    case Vector::kUdpPlainFlood:
+      return PacketClass::kUdp;
+    case Vector::kVseFlood:
+      return PacketClass::kUdpVse;
+    case Vector::kGreIpFlood:
+      return PacketClass::kGreIp;
+    case Vector::kGreEthFlood:
+      return PacketClass::kGreEth;
+    case Vector::kIcmpFlood:
+      return PacketClass::kIcmp;
+    case Vector::kIpFragmentFlood:
+      return PacketClass::kFragment;
+    case Vector::kHttpFlood:
+      return PacketClass::kHttpRequest;
+    case Vector::kAmplification:
+      return PacketClass::kUdpAmpResponse;
+    case Vector::kDnsWaterTorture:
+    case Vector::kCount:
+      break;
+  }
+  return PacketClass::kCount;
+}
+
+bool AttackShaped(PacketClass cls) {
+  switch (cls) {
+    case PacketClass::kTcpSyn:
+    case PacketClass::kTcpSynAck:
+    case PacketClass::kTcpRst:
+    case PacketClass::kUdpAmpResponse:
+    case PacketClass::kUdpVse:
+    case PacketClass::kIcmp:
+    case PacketClass::kGreIp:
+    case PacketClass::kGreEth:
+    case PacketClass::kFragment:
+      return true;
+    default:
+      return false;
+  }
+}
+
+//! The smallest positive packet-count threshold: below it no packet rule can fire.
+double MinPacketThreshold(const Thresholds& t) {
+  double best = 0;
+  const auto take = [&best](double v) {
+    if (v > 0 && (best == 0 || v < best)) {
+      best = v;
+    }
+  };
+  for (const double v :
+       {t.pps, t.tcp_pps, t.udp_pps, t.icmp_pps, t.gre_pps, t.syn_pps, t.fragment_pps}) {
+    take(v);
+  }
+  for (const double v : t.vector_pps) {
+    take(v);
+  }
+  take(kShapeMinPps);
+  return best;
+}
+
+}  // namespace
+
+struct SecondCounters {
+  uint64_t bytes = 0;
+  uint32_t packets = 0;
+  uint32_t tcp = 0;
+  uint32_t udp = 0;
+  uint32_t icmp = 0;
+  uint32_t gre = 0;
+  uint32_t syn = 0;
+  uint32_t fragments = 0;
+  uint32_t max_member_packets = 0;  // prefixes: the busiest host's packets this second
+  std::array<uint32_t, kPacketClassCount> classes{};
+  LinearCounter sources;
+  LinearCounter flows;
+  LinearCounter dst_ports;
+};
+
+struct DdosDetector::Evidence {
+  HyperLogLog sources;
+  HyperLogLog udp_flows;
+  HyperLogLog udp_sources;
+  SpaceSaving<IpAddress, 16> top_sources;
+  SpaceSaving<uint16_t, 8> src_ports;
+  SpaceSaving<uint16_t, 8> dst_ports;
+  SpaceSaving<uint16_t, 4> udp_src_ports;
+  SpaceSaving<uint8_t, 4> ttls;
+  SpaceSaving<uint16_t, 4> sizes;
+  uint8_t ttl_min = 255;
+  uint8_t ttl_max = 0;
+  uint32_t size_min = UINT32_MAX;
+  uint32_t size_max = 0;
+  uint64_t size_sum = 0;
+  uint64_t size_count = 0;
+
+  //! Distinct counts see every packet (an HLL update is a few instructions).
+  void Count(PacketClass cls, uint64_t source_hash, uint64_t flow_hash, uint64_t weight) {
+    sources.Add(source_hash);
+    if (cls == PacketClass::kUdp || cls == PacketClass::kUdpAmpResponse) {
+      udp_flows.Add(flow_hash);
+      udp_sources.Add(source_hash);
+      udp_packets += weight;
+    }
+  }
+  //! Heavy hitters and profiles: every packet up to kFullEvidencePackets a second, then a
+  //! weighted sample (Space-Saving's update is a scan of its K counters).
+  void Sample(const PacketMeta& meta, PacketClass cls, uint64_t weight) {
+    top_sources.Add(meta.outer_src, weight);
+    if (meta.Has(meta_flag::kHasPorts)) {
+      src_ports.Add(meta.src_port, weight);
+      dst_ports.Add(meta.dst_port, weight);
+    }
+    if (cls == PacketClass::kUdp || cls == PacketClass::kUdpAmpResponse) {
+      udp_src_ports.Add(meta.src_port, weight);
+    }
+    ttls.Add(meta.ttl, weight);
+    sizes.Add(meta.ip_total_len, weight);
+    ttl_min = std::min(ttl_min, meta.ttl);
+    ttl_max = std::max(ttl_max, meta.ttl);
+    size_min = std::min<uint32_t>(size_min, meta.ip_total_len);
+    size_max = std::max<uint32_t>(size_max, meta.ip_total_len);
+    size_sum += static_cast<uint64_t>(meta.ip_total_len) * weight;
+    size_count += weight;
+  }
+  uint64_t udp_packets = 0;
+};
+
+struct DdosDetector::Target {
+  SecondCounters cur;
+  int64_t second = INT64_MIN;
+  TimestampNs first_ts_in_second = 0;
+  TimestampNs streak_start_ts = 0;
+  const Policy* policy = nullptr;
+  const Thresholds* thresholds = nullptr;
+  uint32_t hold = 1;
+  uint32_t quiet = 10;
+  uint32_t over_streak = 0;
+  uint32_t quiet_streak = 0;
+  uint32_t calm_seconds = 0;
+  int32_t attack = -1;
+  int32_t evidence = -1;
+  uint32_t first_check = 0;
+  uint32_t next_check = 0;
+  uint64_t next_check_bytes = 0;
+  uint32_t suspect_at = 0;
+  bool current_over = false;
+  bool touched = false;
+  // Streak accumulators: the seconds over a threshold before an attack is declared.
+  uint64_t streak_packets = 0;
+  uint64_t streak_bytes = 0;
+  double streak_peak_pps = 0;
+  double streak_peak_bps = 0;
+  std::array<uint64_t, kPacketClassCount> streak_classes{};
+  // Adaptive baseline of packets per second: EWMA of mean and variance.
+  double mean_pps = 0;
+  double var_pps = 0;
+  uint32_t baseline_seconds = 0;
+  uint64_t activity = 0;
+};
+
+struct DdosDetector::Table {
+  Table(Direction d, bool p, uint32_t max_targets, uint64_t seed)
+      : direction(d), prefixes(p), index(max_targets, seed), targets(max_targets) {}
+  Direction direction;
+  bool prefixes;
+  AddressIndex index;
+  std::vector<Target> targets;
+  std::vector<uint32_t> touched;
+  std::vector<uint32_t> attacking;
+};
+
+struct DdosDetector::Verdict {
+  bool over = false;
+  const char* rule = nullptr;
+  double value = 0;
+  double threshold = 0;
+};
+
+struct DdosDetector::LiveAttack {
+  AttackRecord record;
+  std::array<uint64_t, kPacketClassCount> classes{};
+  double max_second_sources = 0;
+  int32_t evidence = -1;               // while active: the target's pool slot
+  std::unique_ptr<Evidence> snapshot;  // once ended
+};
+
+double AttackRecord::DurationSeconds() const {
+  return std::max(1.0, static_cast<double>(end - start) / 1e9);
+}
+double AttackRecord::MeanPps() const {
+  return static_cast<double>(packets) / DurationSeconds();
+}
+double AttackRecord::MeanBps() const {
+  return static_cast<double>(bytes) * 8 / DurationSeconds();
+}
+
+DdosDetector::DdosDetector(const Config& config, const Options& options)
+    : config_(config), options_(options) {
+  seed_ = options.hash_seed != 0 ? options.hash_seed : RandomSeed();
+  for (uint32_t i = 0; i < config_.hostgroups.size(); ++i) {
+    for (const Prefix& prefix : config_.hostgroups[i].prefixes) {
+      policies_.Insert(prefix, i);
+    }
+  }
+  for (const Prefix& prefix : config_.networks) {
+    networks_.Insert(prefix, true);
+    inside_.Insert(prefix, true);
+  }
+  if (config_.networks.empty()) {
+    for (const char* text : {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"}) {
+      inside_.Insert(*Prefix::Parse(text), true);
+    }
+  }
+  for (const Prefix& prefix : config_.whitelist_local) {
+    whitelist_local_.Insert(prefix, true);
+  }
+  for (const Prefix& prefix : config_.whitelist_remote) {
+    whitelist_remote_.Insert(prefix, true);
+  }
+  incoming_ = std::make_unique<Table>(Direction::kIncoming, false, options.max_targets, seed_);
+  outgoing_ =
+      std::make_unique<Table>(Direction::kOutgoing, false, options.max_targets / 4, seed_ ^ 1);
+  prefixes_ =
+      std::make_unique<Table>(Direction::kIncoming, true, options.max_targets / 4, seed_ ^ 2);
+  evidence_.resize(options.max_evidence);
+  for (uint32_t i = options.max_evidence; i > 0; --i) {
+    free_evidence_.push_back(static_cast<int32_t>(i - 1));
+  }
+}
+
+DdosDetector::~DdosDetector() = default;
+
+bool DdosDetector::IsProtected(const IpAddress& address) const {
+  return config_.networks.empty() || networks_.Contains(address);
+}
+
+bool DdosDetector::IsInside(const IpAddress& address) const {
+  return inside_.Contains(address);
+}
+
+void DdosDetector::InitTarget(Table& table, Target& target, const IpAddress& key) {
+  target = Target{};
+  target.policy = &config_.defaults;
+  if (!table.prefixes) {
+    if (const uint32_t* group = policies_.Lookup(key)) {
+      target.policy = &config_.hostgroups[*group].policy;
+    }
+  }
+  target.thresholds = table.prefixes                            ? &config_.prefix_incoming
+                      : table.direction == Direction::kIncoming ? &target.policy->incoming
+                                                                : &target.policy->outgoing;
+  target.hold = Ceil(target.policy->hold_s);
+  target.quiet = Ceil(target.policy->quiet_s);
+  const double min_packets = MinPacketThreshold(*target.thresholds);
+  target.first_check = static_cast<uint32_t>(std::max(1.0, min_packets));
+  target.suspect_at = static_cast<uint32_t>(std::max(16.0, min_packets * kSuspectFraction));
+}
+
+uint32_t DdosDetector::Acquire(Table& table, const IpAddress& key) {
+  const uint64_t hash = table.index.Hash(key);
+  bool inserted = false;
+  uint32_t id = table.index.FindOrInsert(key, hash, &inserted);
+  if (id == AddressIndex::kNone) {
+    // Full: evict the least active of the sampled neighbours that is not under attack, not
+    // being watched, and not touched in the open second.
+    uint32_t victim = AddressIndex::kNone;
+    uint64_t least = UINT64_MAX;
+    for (size_t step = 0; step < 32; ++step) {
+      const uint32_t candidate = table.index.IdNear(hash, step);
+      if (candidate == AddressIndex::kNone) {
+        continue;
+      }
+      const Target& t = table.targets[candidate];
+      if (t.attack < 0 && t.evidence < 0 && !t.touched && t.activity < least) {
+        least = t.activity;
+        victim = candidate;
+      }
+    }
+    if (victim == AddressIndex::kNone) {
+      return AddressIndex::kNone;
+    }
+    const IpAddress old = table.index.AddressOf(victim);
+    table.index.Erase(old, table.index.Hash(old));
+    ++stats_.evicted_targets;
+    id = table.index.FindOrInsert(key, hash, &inserted);
+    if (id == AddressIndex::kNone) {
+      return id;
+    }
+  }
+  if (inserted) {
+    InitTarget(table, table.targets[id], key);
+  }
+  return id;
+}
+
+void DdosDetector::Observe(const PacketMeta& meta, PacketClass cls) {
+  if (!meta.IsIp()) {
+    return;
+  }
+  last_ts_ = meta.ts_ns;
+  const int64_t second = meta.ts_ns >= 0 ? meta.ts_ns / kNanosPerSecond
+                                         : (meta.ts_ns - kNanosPerSecond + 1) / kNanosPerSecond;
+  if (second != second_) {
+    if (second_ != INT64_MIN && second < second_) {
+      // An out-of-order packet: count it in the open second rather than reopen a closed one.
+    } else {
+      AdvanceTo(second);
+    }
+  }
+  const IpAddress& src = meta.outer_src;
+  const IpAddress& dst = meta.outer_dst;
+  const uint64_t source_hash = incoming_->index.Hash(src);
+  const uint64_t flow_hash =
+      HashKey128(source_hash, (static_cast<uint64_t>(meta.src_port) << 16) | meta.dst_port,
+                 meta.ip_proto, seed_);
+  if (IsProtected(dst) && !whitelist_local_.Contains(dst) && !whitelist_remote_.Contains(src)) {
+    const uint32_t host_packets = Touch(*incoming_, dst, meta, cls, source_hash, flow_hash, 0);
+    const uint8_t length = dst.IsV4() ? config_.prefix_length_v4 : config_.prefix_length_v6;
+    Touch(*prefixes_, Prefix::Of(dst, length).address, meta, cls, source_hash, flow_hash,
+          host_packets);
+  }
+  if (IsInside(src) && !whitelist_local_.Contains(src) && !IsInside(dst)) {
+    Touch(*outgoing_, src, meta, cls, source_hash, flow_hash, 0);
+  }
+}
+
+uint32_t DdosDetector::Touch(Table& table, const IpAddress& key, const PacketMeta& meta,
+                             PacketClass cls, uint64_t source_hash, uint64_t flow_hash,
+                             uint32_t member_packets) {
+  const uint32_t id = Acquire(table, key);
+  if (id == AddressIndex::kNone) {
+    ++stats_.table_full;
+    return 0;
+  }
+  Target& t = table.targets[id];
+  if (t.second != second_) {
+    t.cur = SecondCounters{};
+    t.second = second_;
+    t.current_over = false;
+    t.first_ts_in_second = meta.ts_ns;
+    t.next_check = t.first_check;
+    t.next_check_bytes = 0;
+    const double bps = t.thresholds->bps;
+    if (bps > 0) {
+      t.next_check_bytes = static_cast<uint64_t>(bps / 8);
+    }
+  }
+  if (!t.touched) {
+    t.touched = true;
+    table.touched.push_back(id);
+  }
+  SecondCounters& c = t.cur;
+  const uint32_t w = meta.flow_weight;
+  c.packets += w;
+  c.bytes += static_cast<uint64_t>(meta.wire_len) * w;
+  c.classes[static_cast<size_t>(cls)] += w;
+  switch (meta.ip_proto) {
+    case ip_proto::kTcp:
+      c.tcp += w;
+      c.syn += cls == PacketClass::kTcpSyn ? w : 0;
+      break;
+    case ip_proto::kUdp:
+      c.udp += w;
+      break;
+    case ip_proto::kIcmp:
+    case ip_proto::kIcmpv6:
+      c.icmp += w;
+      break;
+    default:
+      break;
+  }
+  c.max_member_packets = std::max(c.max_member_packets, member_packets);
+  c.gre += meta.Has(meta_flag::kGre) ? w : 0;
+  c.fragments += meta.Has(meta_flag::kFragment) ? w : 0;
+  c.sources.Add(source_hash);
+  c.flows.Add(flow_hash);
+  if (meta.Has(meta_flag::kHasPorts)) {
+    c.dst_ports.Add((meta.dst_port + 1ULL) * 0x9e3779b97f4a7c15ULL);  // top bits spread ports
+  }
+  t.activity += w;
+
+  if (t.evidence >= 0) {
+    Evidence& ev = *evidence_[t.evidence];
+    ev.Count(cls, source_hash, flow_hash, w);
+    if (c.packets <= kFullEvidencePackets) {
+      ev.Sample(meta, cls, w);
+    } else if ((c.packets & (kSampleEvery - 1)) == 0) {
+      ev.Sample(meta, cls, uint64_t{kSampleEvery} * w);
+    }
+  } else if (c.packets >= t.suspect_at) {
+    t.evidence = AllocateEvidence();
+    t.calm_seconds = 0;
+  }
+
+  if (!t.current_over &&
+      (c.packets >= t.next_check || (t.next_check_bytes > 0 && c.bytes >= t.next_check_bytes))) {
+    t.next_check = c.packets + std::max(kMinCheckStep, c.packets / 4);
+    if (t.next_check_bytes > 0) {
+      t.next_check_bytes = c.bytes + std::max<uint64_t>(c.bytes / 4, 64 * 1500);
+    }
+    const Verdict verdict = Judge(table, t, false);
+    if (verdict.over) {
+      // The bucket's count alone proves the rate: no need to wait for the tick.
+      t.current_over = true;
+      if (t.over_streak == 0) {
+        t.streak_start_ts = t.first_ts_in_second;
+      }
+      if (t.attack < 0 && t.over_streak + 1 >= t.hold) {
+        StartAttack(table, id, verdict, meta.ts_ns);
+      }
+    }
+  }
+  return c.packets;
+}
+
+DdosDetector::Verdict DdosDetector::Judge(const Table& table, const Target& t,
+                                          bool whole_second) const {
+  const Thresholds& th = *t.thresholds;
+  const SecondCounters& c = t.cur;
+  Verdict v;
+  if (table.prefixes && c.max_member_packets * 2 >= c.packets) {
+    return v;  // one host carries half the prefix's load: that host's attack, not carpet bombing
+  }
+  const auto check = [&v](const char* rule, double value, double threshold) {
+    if (!v.over && threshold > 0 && value >= threshold) {
+      v = Verdict{true, rule, value, threshold};
+    }
+  };
+  // ACK and RST floods hit random ports; a busy server's own ACKs and RSTs hit its few service
+  // ports, so these two vector rules need a wide spread of destination ports.
+  const bool port_spread = c.dst_ports.Estimate() >= kFloodMinDstPorts;
+  for (size_t i = 0; i < kVectorCount; ++i) {
+    const auto vector = static_cast<Vector>(i);
+    const PacketClass cls = VectorClass(vector);
+    if ((vector == Vector::kAckFlood || vector == Vector::kRstFlood) && !port_spread) {
+      continue;
+    }
+    if (cls != PacketClass::kCount) {
+      check(VectorName(static_cast<Vector>(i)).data(), c.classes[static_cast<size_t>(cls)],
+            th.vector_pps[i]);
+    }
+  }
+  check("syn_pps", c.syn, th.syn_pps);
+  check("fragment_pps", c.fragments, th.fragment_pps);
+  check("tcp_pps", c.tcp, th.tcp_pps);
+  check("udp_pps", c.udp, th.udp_pps);
+  check("icmp_pps", c.icmp, th.icmp_pps);
+  check("gre_pps", c.gre, th.gre_pps);
+  check("pps", c.packets, th.pps);
+  check("bps", static_cast<double>(c.bytes) * 8, th.bps);
+  if (!whole_second || v.over) {
+    return v;
+  }
+  check("flows_per_s", c.flows.Estimate(), th.flows_per_s);
+  if (v.over || table.direction != Direction::kIncoming || c.packets < kShapeMinPps) {
+    return v;
+  }
+  if (!table.prefixes) {
+    // Shape and baseline rules are the prefix's when the load is spread over its hosts.
+    const IpAddress& key = table.index.AddressOf(static_cast<uint32_t>(&t - table.targets.data()));
+    const uint8_t length = key.IsV4() ? config_.prefix_length_v4 : config_.prefix_length_v6;
+    const IpAddress prefix = Prefix::Of(key, length).address;
+    const uint32_t pid = prefixes_->index.Find(prefix, prefixes_->index.Hash(prefix));
+    if (pid != AddressIndex::kNone && prefixes_->targets[pid].second == t.second &&
+        c.packets * 4 < prefixes_->targets[pid].cur.packets) {
+      return v;
+    }
+  }
+  uint64_t shaped = 0;
+  for (size_t i = 0; i < kPacketClassCount; ++i) {
+    shaped += AttackShaped(static_cast<PacketClass>(i)) ? c.classes[i] : 0;
+  }
+  const double share = static_cast<double>(shaped) / c.packets;
+  const double sources = c.sources.Estimate();
+  if (share >= kShapeAttackShare && sources >= kShapeMinSources) {
+    return Verdict{true, "shape: spoofed sources", sources, kShapeMinSources};
+  }
+  const uint32_t amp = c.classes[static_cast<size_t>(PacketClass::kUdpAmpResponse)];
+  if (amp >= kShapeMinPps && sources >= kReflectionMinSources &&
+      static_cast<double>(amp + c.fragments) / c.packets >= kShapeAttackShare) {
+    return Verdict{true, "shape: unsolicited service responses", sources, kReflectionMinSources};
+  }
+  if (t.policy->baseline && !table.prefixes && t.baseline_seconds >= config_.baseline_warmup_s &&
+      c.packets >= config_.baseline_floor_pps && share >= kBaselineAttackShare) {
+    const double limit = t.mean_pps + config_.baseline_sigmas * std::sqrt(t.var_pps);
+    check("baseline_pps", c.packets, limit);
+  }
+  return v;
+}
+
+int32_t DdosDetector::AllocateEvidence() {
+  if (free_evidence_.empty()) {
+    ++stats_.evidence_exhausted;
+    return -1;
+  }
+  const int32_t slot = free_evidence_.back();
+  free_evidence_.pop_back();
+  evidence_[slot] = std::make_unique<Evidence>();  // off the steady path: once per suspect
+  return slot;
+}
+
+void DdosDetector::ReleaseEvidence(Target& t) {
+  if (t.evidence >= 0) {
+    evidence_[t.evidence].reset();
+    free_evidence_.push_back(t.evidence);
+    t.evidence = -1;
+  }
+}
+
+void DdosDetector::StartAttack(Table& table, uint32_t id, const Verdict& verdict, TimestampNs at) {
+  Target& t = table.targets[id];
+  const IpAddress& key = table.index.AddressOf(id);
+  const uint8_t length = key.IsV4() ? config_.prefix_length_v4 : config_.prefix_length_v6;
+  const bool weak_rule = std::string_view(verdict.rule).rfind("shape", 0) == 0 ||
+                         std::string_view(verdict.rule).rfind("baseline", 0) == 0;
+  if (!table.prefixes && table.direction == Direction::kIncoming && weak_rule) {
+    // A host caught only by shape inside a carpet-bombed prefix is part of that attack.
+    const IpAddress prefix = Prefix::Of(key, length).address;
+    for (const uint32_t p : prefixes_->attacking) {
+      if (prefixes_->index.AddressOf(p) == prefix) {
+        return;
+      }
+    }
+  }
+  if (table.prefixes) {
+    // A prefix whose load one attacked host explains is that host's attack, not carpet bombing.
+    for (const uint32_t host : incoming_->attacking) {
+      if (Prefix::Of(incoming_->index.AddressOf(host), length).address == key) {
+        return;
+      }
+    }
+  }
+  LiveAttack live;
+  AttackRecord& r = live.record;
+  r.id = static_cast<uint32_t>(attacks_.size() + 1);
+  r.prefix_target = table.prefixes;
+  r.target = table.prefixes
+                 ? Prefix::Of(key, key.IsV4() ? config_.prefix_length_v4 : config_.prefix_length_v6)
+                       .ToString()
+                 : key.ToString();
+  r.direction = table.direction;
+  r.policy = t.policy->name;
+  r.start = t.streak_start_ts;
+  r.detected_at = at;
+  r.packets = t.streak_packets;
+  r.bytes = t.streak_bytes;
+  r.peak_pps = t.streak_peak_pps;
+  r.peak_bps = t.streak_peak_bps;
+  live.classes = t.streak_classes;
+  r.reason = fmt::format("{} {:.0f} >= {:.0f} in one second ({} {} policy)", verdict.rule,
+                         verdict.value, verdict.threshold, t.policy->name,
+                         table.direction == Direction::kIncoming ? "incoming" : "outgoing");
+  if (t.evidence < 0) {
+    t.evidence = AllocateEvidence();
+  }
+  live.evidence = t.evidence;
+  t.attack = static_cast<int32_t>(attacks_.size());
+  attacks_.push_back(std::move(live));
+  table.attacking.push_back(id);
+}
+
+void DdosDetector::EndAttack(Table& table, uint32_t id, TimestampNs end, bool ongoing) {
+  Target& t = table.targets[id];
+  LiveAttack& live = attacks_[t.attack];
+  live.record.end = end;
+  live.record.ongoing = ongoing;
+  if (live.evidence >= 0 && evidence_[live.evidence]) {
+    live.snapshot = std::make_unique<Evidence>(*evidence_[live.evidence]);
+  }
+  live.evidence = -1;
+  ReleaseEvidence(t);
+  t.attack = -1;
+  t.over_streak = 0;
+  t.quiet_streak = 0;
+  auto& list = table.attacking;
+  list.erase(std::remove(list.begin(), list.end(), id), list.end());
+}
+
+void DdosDetector::AddSecondToAttack(Table& table, Target& t) {
+  (void)table;
+  LiveAttack& live = attacks_[t.attack];
+  AttackRecord& r = live.record;
+  r.packets += t.cur.packets;
+  r.bytes += t.cur.bytes;
+  r.peak_pps = std::max(r.peak_pps, static_cast<double>(t.cur.packets));
+  r.peak_bps = std::max(r.peak_bps, static_cast<double>(t.cur.bytes) * 8);
+  for (size_t i = 0; i < kPacketClassCount; ++i) {
+    live.classes[i] += t.cur.classes[i];
+  }
+  live.max_second_sources = std::max(live.max_second_sources, t.cur.sources.Estimate());
+}
+
+void DdosDetector::TickTarget(Table& table, uint32_t id) {
+  Target& t = table.targets[id];
+  t.touched = false;
+  if (t.second != second_) {
+    t.cur = SecondCounters{};  // no packets this second
+    t.current_over = false;
+  }
+  const Verdict verdict = Judge(table, t, true);
+  const bool over = verdict.over || t.current_over;
+  const TimestampNs second_start = second_ * kNanosPerSecond;
+  if (over) {
+    if (t.over_streak == 0) {
+      t.streak_start_ts = t.first_ts_in_second;
+      t.streak_packets = t.streak_bytes = 0;
+      t.streak_peak_pps = t.streak_peak_bps = 0;
+      t.streak_classes = {};
+    }
+    ++t.over_streak;
+    t.quiet_streak = 0;
+    if (t.attack < 0) {
+      t.streak_packets += t.cur.packets;
+      t.streak_bytes += t.cur.bytes;
+      t.streak_peak_pps = std::max(t.streak_peak_pps, static_cast<double>(t.cur.packets));
+      t.streak_peak_bps = std::max(t.streak_peak_bps, static_cast<double>(t.cur.bytes) * 8);
+      for (size_t i = 0; i < kPacketClassCount; ++i) {
+        t.streak_classes[i] += t.cur.classes[i];
+      }
+      if (t.over_streak >= t.hold) {
+        StartAttack(table, id, verdict.over ? verdict : Verdict{true, "rate", 0, 0},
+                    second_start + kNanosPerSecond);
+      }
+      return;
+    }
+    AddSecondToAttack(table, t);
+    return;
+  }
+  t.over_streak = 0;
+  if (t.attack >= 0) {
+    AddSecondToAttack(table, t);
+    if (++t.quiet_streak >= t.quiet) {
+      EndAttack(table, id, (second_ - t.quiet_streak + 1) * kNanosPerSecond, false);
+    }
+    return;
+  }
+  // Calm: learn the baseline, and let go of evidence once the suspicion has passed.
+  const double pps = t.cur.packets;
+  if (t.baseline_seconds == 0) {
+    t.mean_pps = pps;
+  } else {
+    const double a = config_.baseline_alpha;
+    const double delta = pps - t.mean_pps;
+    t.mean_pps += a * delta;
+    t.var_pps = (1 - a) * (t.var_pps + a * delta * delta);
+  }
+  ++t.baseline_seconds;
+  if (t.evidence >= 0 && t.cur.packets < t.suspect_at && ++t.calm_seconds >= 3) {
+    ReleaseEvidence(t);
+  }
+}
+
+void DdosDetector::Tick() {
+  // Prefixes first: a carpet-bombed prefix must be under attack before its hosts are judged.
+  for (Table* table : {prefixes_.get(), incoming_.get(), outgoing_.get()}) {
+    std::vector<uint32_t> ids;
+    ids.swap(table->touched);
+    for (const uint32_t id : table->attacking) {
+      if (!table->targets[id].touched) {
+        ids.push_back(id);
+      }
+    }
+    for (const uint32_t id : ids) {
+      TickTarget(*table, id);
+    }
+    table->touched.clear();
+  }
+}
+
+void DdosDetector::AdvanceTo(int64_t second) {
+  if (second_ != INT64_MIN) {
+    Tick();
+    // Seconds with no packets at all still count toward attacks going quiet.
+    for (int64_t s = second_ + 1; s < second; ++s) {
+      if (incoming_->attacking.empty() && outgoing_->attacking.empty() &&
+          prefixes_->attacking.empty()) {
+        break;
+      }
+      second_ = s;
+      Tick();
+    }
+  }
+  second_ = second;
+}
+
+void DdosDetector::Finish() {
+  if (second_ == INT64_MIN) {
+    return;
+  }
+  Tick();
+  for (Table* table : {incoming_.get(), outgoing_.get(), prefixes_.get()}) {
+    const std::vector<uint32_t> ids = table->attacking;
+    for (const uint32_t id : ids) {
+      EndAttack(*table, id, last_ts_, true);
+    }
+  }
+}
+
+AttackRecord DdosDetector::Finalize(const LiveAttack& live) const {
+  AttackRecord r = live.record;
+  const Evidence* ev = live.snapshot.get();
+  if (ev == nullptr && live.evidence >= 0) {
+    ev = evidence_[live.evidence].get();
+  }
+  std::array<uint64_t, kPacketClassCount> classes = live.classes;
+  const auto at = [&classes](PacketClass cls) -> uint64_t& {
+    return classes[static_cast<size_t>(cls)];
+  };
+  // Fold evidence that belongs to another vector: fragments of amplified responses, RSTs among
+  // reflected handshakes, handshakes under an HTTP flood.
+  // Only when the absorbing class is a real share (5%) of what it absorbs: a few DNS answers in
+  // the background must not turn a fragment flood into amplification.
+  const auto absorbs = [&at](PacketClass big, PacketClass small) {
+    return at(big) > 0 && at(big) * 20 >= at(small);
+  };
+  if (absorbs(PacketClass::kUdpAmpResponse, PacketClass::kFragment)) {
+    at(PacketClass::kUdpAmpResponse) += at(PacketClass::kFragment);
+    at(PacketClass::kFragment) = 0;
+  }
+  if (absorbs(PacketClass::kTcpSynAck, PacketClass::kTcpRst)) {
+    at(PacketClass::kTcpSynAck) += at(PacketClass::kTcpRst);
+    at(PacketClass::kTcpRst) = 0;
+  }
+  uint64_t total = 0;
+  for (const uint64_t n : classes) {
+    total += n;
+  }
+  if (total > 0 && static_cast<double>(at(PacketClass::kHttpRequest)) / total >= 0.05) {
+    for (const PacketClass cls : {PacketClass::kTcpSyn, PacketClass::kTcpAck,
+                                  PacketClass::kTcpPshAck, PacketClass::kTcpOther}) {
+      at(PacketClass::kHttpRequest) += at(cls);
+      at(cls) = 0;
+    }
+  }
+  std::vector<AttackVector> vectors;
+  const auto add = [&](Vector v, PacketClass cls, std::string service = {}) {
+    const uint64_t n = at(cls);
+    if (total > 0 && static_cast<double>(n) / total >= kVectorMinShare) {
+      vectors.push_back(AttackVector{v, std::move(service), n});
+    }
+  };
+  std::string amp_service = "udp";
+  if (ev != nullptr) {
+    size_t count = 0;
+    const auto ports = ev->udp_src_ports.Sorted(&count);
+    for (size_t i = 0; i < count; ++i) {
+      if (const auto name = AmplificationService(ports[i].key)) {
+        amp_service = std::string(*name);
+        break;
+      }
+    }
+  }
+  add(Vector::kSynFlood, PacketClass::kTcpSyn);
+  add(Vector::kTcpReflection, PacketClass::kTcpSynAck);
+  add(Vector::kRstFlood, PacketClass::kTcpRst);
+  add(Vector::kAckFlood, PacketClass::kTcpAck);
+  add(Vector::kTcpStomp, PacketClass::kTcpPshAck);
+  add(Vector::kHttpFlood, PacketClass::kHttpRequest);
+  add(Vector::kAmplification, PacketClass::kUdpAmpResponse, amp_service);
+  add(Vector::kVseFlood, PacketClass::kUdpVse);
+  add(Vector::kIcmpFlood, PacketClass::kIcmp);
+  add(Vector::kGreIpFlood, PacketClass::kGreIp);
+  add(Vector::kGreEthFlood, PacketClass::kGreEth);
+  add(Vector::kIpFragmentFlood, PacketClass::kFragment);
+  // Plain UDP: a service port below 1024 dominating from many (reflecting) sources is
+  // amplification from a service we do not know; one flow per source is udp_plain_flood; random ports are udp_flood.
+  Vector udp_vector = Vector::kUdpFlood;
+  std::string udp_service;
+  if (ev != nullptr) {
+    size_t count = 0;
+    const auto ports = ev->udp_src_ports.Sorted(&count);
+    const double flows = ev->udp_flows.Estimate();
+    const double sources = std::max(1.0, ev->udp_sources.Estimate());
+    if (count > 0 && ports[0].key < 1024 && sources >= kReflectionMinSources &&
+        static_cast<double>(ports[0].count) >=
+            0.8 * static_cast<double>(ev->udp_src_ports.Total())) {
+      udp_vector = Vector::kAmplification;
+      udp_service = fmt::format("udp/{}", ports[0].key);
+    } else if (flows / sources <= 2.0 &&
+               static_cast<double>(ev->udp_packets) / std::max(1.0, flows) >= 10.0) {
+      // Each source keeps to one 5-tuple and sends many packets on it: Mirai's udpplain.
+      // (A spoofed flood also has one flow per source, but one packet per flow.)
+      udp_vector = Vector::kUdpPlainFlood;
+    }
+  }
+  add(udp_vector, PacketClass::kUdp, udp_service);
+  std::stable_sort(
+      vectors.begin(), vectors.end(),
+      [](const AttackVector& a, const AttackVector& b) { return a.packets > b.packets; });
+  if (vectors.empty() && total > 0) {
+    // Nothing reached 10%: name the largest class that maps to a vector.
+    Vector best = Vector::kUdpFlood;
+    uint64_t best_count = 0;
+    for (size_t i = 0; i < kVectorCount; ++i) {
+      const PacketClass cls = VectorClass(static_cast<Vector>(i));
+      if (cls != PacketClass::kCount && at(cls) > best_count) {
+        best_count = at(cls);
+        best = static_cast<Vector>(i);
+      }
+    }
+    vectors.push_back(
+        AttackVector{best, best == Vector::kAmplification ? amp_service : "", best_count});
+  }
+  r.vectors = std::move(vectors);
+  r.distinct_sources = live.max_second_sources;
+  if (ev != nullptr) {
+    r.distinct_sources = std::max(r.distinct_sources, ev->sources.Estimate());
+    size_t count = 0;
+    const auto sources = ev->top_sources.Sorted(&count);
+    // Space-Saving over-counts by at most `error`: report what is guaranteed, so a spoofed
+    // flood shows no "top source" at all rather than invented ones.
+    // And a heavy hitter must carry at least 0.5% of the sampled packets: in a spoofed flood
+    // no source does, and listing single sampled packets would only mislead.
+    const uint64_t floor = ev->size_count / 200;
+    const auto guaranteed = [floor](const auto& entry) {
+      const uint64_t sure = entry.count - entry.error;
+      return sure > floor ? sure : uint64_t{0};
+    };
+    for (size_t i = 0; i < count && r.top_sources.size() < 10; ++i) {
+      if (guaranteed(sources[i]) > 0) {
+        r.top_sources.push_back({sources[i].key, guaranteed(sources[i])});
+      }
+    }
+    const auto sports = ev->src_ports.Sorted(&count);
+    for (size_t i = 0; i < count && r.top_source_ports.size() < 5; ++i) {
+      if (guaranteed(sports[i]) > 0) {
+        r.top_source_ports.push_back({sports[i].key, guaranteed(sports[i])});
+      }
+    }
+    const auto dports = ev->dst_ports.Sorted(&count);
+    for (size_t i = 0; i < count && r.top_destination_ports.size() < 5; ++i) {
+      if (guaranteed(dports[i]) > 0) {
+        r.top_destination_ports.push_back({dports[i].key, guaranteed(dports[i])});
+      }
+    }
+    const auto ttls = ev->ttls.Sorted(&count);
+    for (size_t i = 0; i < count; ++i) {
+      if (guaranteed(ttls[i]) > 0) {
+        r.top_ttls.push_back({ttls[i].key, guaranteed(ttls[i])});
+      }
+    }
+    const auto sizes = ev->sizes.Sorted(&count);
+    for (size_t i = 0; i < count; ++i) {
+      if (guaranteed(sizes[i]) > 0) {
+        r.top_sizes.push_back({sizes[i].key, guaranteed(sizes[i])});
+      }
+    }
+    if (ev->size_count > 0) {
+      r.ttl_min = ev->ttl_min;
+      r.ttl_max = ev->ttl_max;
+      r.size_min = ev->size_min;
+      r.size_max = ev->size_max;
+      r.size_mean = static_cast<double>(ev->size_sum) / static_cast<double>(ev->size_count);
+    }
+  }
+  return r;
+}
+
+std::vector<AttackRecord> DdosDetector::Attacks() const {
+  std::vector<AttackRecord> out;
+  out.reserve(attacks_.size());
+  for (const LiveAttack& live : attacks_) {
+    out.push_back(Finalize(live));
+  }
+  return out;
+}
+
+}  // namespace rampart
