@@ -94,7 +94,7 @@ def main():
                            check=True, capture_output=True, text=True).stdout
     report = (f"## Pipeline, {args.packets:,} minimum-size (60-byte) frames, best of "
               f"{args.repeat}\n\n{table}\n\n## Detection latency (packet time, onset at 10 "
-              f"phases of a second)\n\n" + "\n".join(latency_lines) + "\n\n## Components (Google Benchmark)\n\n```\n{micro}```\n")
+              f"phases of a second)\n\n" + "\n".join(latency_lines) + f"\n\n## Components (Google Benchmark)\n\n```\n{micro}```\n")
     with open(os.path.join(args.out, "results.md"), "w") as f:
         f.write(report)
     print(report)

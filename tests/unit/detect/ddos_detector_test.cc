@@ -273,6 +273,48 @@ TEST(DdosDetector, MemoryIsFixedWhateverTheSpoofedSources) {
   EXPECT_GT(d.stats().evicted_targets + d.stats().table_full, 0u);
 }
 
+TEST(DdosDetector, BaselineCatchesWhatNoFixedRuleDoes) {
+  Stream s;
+  const auto run = [&s](bool baseline) {
+    Config config = DefaultConfig();
+    config.defaults.baseline = baseline;
+    DdosDetector d(config, Small());
+    // 90 s of normal life: 1,000 pps of established-session ACKs from 50 clients.
+    Feed(d, kT0, 90, 1000, [&](TimestampNs ts, uint64_t i) {
+      return s.Tcp("198.51.100.30", 0x0a000000u + static_cast<uint32_t>(i % 50), tcp_flag::kAck,
+                   ts);
+    });
+    // Then 8,000 SYN/s from 100 sources: under the 10k syn threshold, too few sources for the
+    // spoofed shape, but far above this host's own normal and attack-shaped.
+    Feed(d, kT0 + 90 * kNanosPerSecond, 5, 8000, [&](TimestampNs ts, uint64_t i) {
+      return s.Tcp("198.51.100.30", 0x0b000000u + static_cast<uint32_t>(i % 100), tcp_flag::kSyn,
+                   ts);
+    });
+    d.Finish();
+    return d.Attacks();
+  };
+  const auto with = run(true);
+  ASSERT_EQ(with.size(), 1u);
+  EXPECT_NE(with[0].reason.find("baseline_pps"), std::string::npos);
+  EXPECT_EQ(with[0].vectors[0].vector, Vector::kSynFlood);
+  EXPECT_TRUE(run(false).empty());
+}
+
+TEST(DdosDetector, BaselineIgnoresAGrowingButHealthyHost) {
+  DdosDetector d(DefaultConfig(), Small());
+  Stream s;
+  Feed(d, kT0, 90, 1000, [&](TimestampNs ts, uint64_t i) {
+    return s.Tcp("198.51.100.31", 0x0a000000u + static_cast<uint32_t>(i % 50), tcp_flag::kAck, ts);
+  });
+  // 8x the usual rate, but established traffic (a flash crowd): not attack-shaped.
+  Feed(d, kT0 + 90 * kNanosPerSecond, 5, 8000, [&](TimestampNs ts, uint64_t i) {
+    return s.Tcp("198.51.100.31", 0x0c000000u + static_cast<uint32_t>(i % 3000),
+                 i % 8 == 0 ? tcp_flag::kSyn : tcp_flag::kAck, ts);
+  });
+  d.Finish();
+  EXPECT_TRUE(d.Attacks().empty());
+}
+
 TEST(Sketches, EstimatesAreClose) {
   HyperLogLog hll;
   LinearCounter linear;
