@@ -53,6 +53,20 @@ demo: release
 	@echo
 	@echo "### Mirai's GRE vectors, IP-in-IP, fragments, QinQ and lying DNS, as one timeline"
 	./build/release/rampart analyze --hosts 10 $(foreach f,$(DEMO_GENERATED),tests/data/generated/$(f).pcap)
+	@echo
+	@echo "### DDoS detection on generated captures (rampart-gen only writes files)"
+	@mkdir -p build/demo
+	./build/release/rampart-gen scenario --out build/demo/greeth.pcap --duration 20 \
+		--vector gre_eth_flood --attack-pps 12000 --attack-start 5 --attack-duration 8 --sources 3000
+	./build/release/rampart-gen scenario --out build/demo/carpet.pcap --duration 20 \
+		--target 198.51.100.0/24 --vector amplification --service ntp --attack-pps 30000 \
+		--attack-start 5 --attack-duration 8 --sources 800
+	./build/release/rampart-gen scenario --out build/demo/crowd.pcap --duration 20 \
+		--flash-crowd 10 --background-pps 3000 --clients 200
+	./build/release/rampart analyze --hosts 5 --samples build/demo/samples build/demo/greeth.pcap
+	./build/release/rampart analyze --hosts 5 --config tests/data/config/example.yaml build/demo/carpet.pcap
+	@echo "### A 10x flash crowd of real clients: no attack"
+	./build/release/rampart analyze --hosts 3 build/demo/crowd.pcap | sed -n '/== Attacks/,/^$$/p'
 
 bench: release
 	python3 bench/run_bench.py --build build/release --out build/bench

@@ -193,6 +193,11 @@ struct DdosDetector::Target {
   double streak_peak_pps = 0;
   double streak_peak_bps = 0;
   std::array<uint64_t, kPacketClassCount> streak_classes{};
+  // Seconds under every threshold during an attack: they count only if it flares up again,
+  // since an attack that ends does so where its quiet began.
+  uint64_t quiet_packets = 0;
+  uint64_t quiet_bytes = 0;
+  std::array<uint64_t, kPacketClassCount> quiet_classes{};
   // Adaptive baseline of packets per second: EWMA of mean and variance.
   double mean_pps = 0;
   double var_pps = 0;
@@ -614,6 +619,8 @@ void DdosDetector::EndAttack(Table& table, uint32_t id, TimestampNs end, bool on
   t.attack = -1;
   t.over_streak = 0;
   t.quiet_streak = 0;
+  t.quiet_packets = t.quiet_bytes = 0;
+  t.quiet_classes = {};
   auto& list = table.attacking;
   list.erase(std::remove(list.begin(), list.end(), id), list.end());
 }
@@ -665,12 +672,26 @@ void DdosDetector::TickTarget(Table& table, uint32_t id) {
       }
       return;
     }
+    if (t.quiet_packets > 0) {
+      LiveAttack& live = attacks_[t.attack];
+      live.record.packets += t.quiet_packets;
+      live.record.bytes += t.quiet_bytes;
+      for (size_t i = 0; i < kPacketClassCount; ++i) {
+        live.classes[i] += t.quiet_classes[i];
+      }
+    }
+    t.quiet_packets = t.quiet_bytes = 0;
+    t.quiet_classes = {};
     AddSecondToAttack(table, t);
     return;
   }
   t.over_streak = 0;
   if (t.attack >= 0) {
-    AddSecondToAttack(table, t);
+    t.quiet_packets += t.cur.packets;
+    t.quiet_bytes += t.cur.bytes;
+    for (size_t i = 0; i < kPacketClassCount; ++i) {
+      t.quiet_classes[i] += t.cur.classes[i];
+    }
     if (++t.quiet_streak >= t.quiet) {
       EndAttack(table, id, (second_ - t.quiet_streak + 1) * kNanosPerSecond, false);
     }
@@ -733,7 +754,14 @@ void DdosDetector::Finish() {
   for (Table* table : {incoming_.get(), outgoing_.get(), prefixes_.get()}) {
     const std::vector<uint32_t> ids = table->attacking;
     for (const uint32_t id : ids) {
-      EndAttack(*table, id, last_ts_, true);
+      // Already quiet when the data ends: it ended where the quiet began, even though the
+      // data is too short to have seen the whole quiet period. Otherwise it is ongoing.
+      const uint32_t quiet = table->targets[id].quiet_streak;
+      if (quiet > 0) {
+        EndAttack(*table, id, (second_ - quiet + 1) * kNanosPerSecond, false);
+      } else {
+        EndAttack(*table, id, last_ts_, true);
+      }
     }
   }
 }

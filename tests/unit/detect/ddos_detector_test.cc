@@ -129,6 +129,9 @@ TEST(DdosDetector, AttackEndsAfterTheQuietPeriod) {
   EXPECT_FALSE(attacks[0].ongoing);
   EXPECT_EQ(attacks[0].end, kT0 + 4 * kNanosPerSecond);
   EXPECT_EQ(attacks[0].vectors[0].vector, Vector::kUdpFlood);
+  // The trickle after the end is not the attack's: exactly the flood's packets.
+  EXPECT_EQ(attacks[0].packets, 120000u);
+  EXPECT_NEAR(attacks[0].MeanPps(), 30000, 1);
 }
 
 TEST(DdosDetector, CarpetBombingIsAPrefixAttackAndAHostFloodIsNot) {
