@@ -45,7 +45,10 @@ bool WriteSamples(const AnalyzeOptions& options, const std::vector<AttackRecord>
   std::vector<Sink> sinks;
   for (const AttackRecord& attack : attacks) {
     Sink sink;
-    sink.target = *Prefix::Parse(attack.target);
+    // A hostgroup's attack has no one address to sample: its hosts' own attacks have theirs.
+    const auto target = Prefix::Parse(attack.target);
+    sink.written = target ? 0 : options.samples_per_attack;
+    sink.target = target.value_or(Prefix{});
     sink.incoming = attack.direction == Direction::kIncoming;
     sink.start = attack.start;
     sinks.push_back(std::move(sink));
@@ -57,7 +60,10 @@ bool WriteSamples(const AnalyzeOptions& options, const std::vector<AttackRecord>
   RawPacket packet;
   PacketMeta meta;
   DecodeStats stats;
-  size_t open = sinks.size();
+  size_t open = 0;
+  for (const Sink& sink : sinks) {
+    open += sink.written < options.samples_per_attack ? 1 : 0;
+  }
   while (open > 0 && captures.Next(packet)) {
     DecodePacket(packet, meta, stats);
     if (!meta.IsIp()) {

@@ -25,7 +25,7 @@ struct Counted {
 struct AttackRecord {
   uint32_t id = 0;
   std::string target;  // an address, or a prefix for carpet bombing
-  bool prefix_target = false;
+  std::string target_kind = "host";  // "host", "prefix" or "group"
   Direction direction = Direction::kIncoming;
   std::string policy;                 // "default" or the hostgroup's name
   std::vector<AttackVector> vectors;  // dominant first

@@ -15,6 +15,8 @@ constexpr double kShapeMinPps = 500;          // a spoofed flood shows at a few 
 constexpr double kShapeMinSources = 1000;     // … as thousands of distinct sources
 constexpr double kShapeAttackShare = 0.8;     // … almost all of it attack-shaped packets
 constexpr double kReflectionMinSources = 50;  // unsolicited service responses from many reflectors
+constexpr double kUniformMinSources = 200;     // one TTL and one size from hundreds of sources
+constexpr double kUniformShare = 0.9;
 constexpr double kBaselineAttackShare = 0.5;  // a baseline alert needs attack-shaped traffic
 constexpr double kSuspectFraction = 0.25;     // evidence is kept from 1/4 of a threshold on
 constexpr double kVectorMinShare = 0.10;      // a vector must carry 10% of an attack's packets
@@ -111,7 +113,11 @@ struct SecondCounters {
   uint32_t gre = 0;
   uint32_t syn = 0;
   uint32_t fragments = 0;
-  uint32_t max_member_packets = 0;  // prefixes: the busiest host's packets this second
+  uint32_t max_member_packets = 0;  // prefixes and groups: the busiest host's packets
+  uint32_t same_ttl = 0;            // packets with the second's first TTL
+  uint32_t same_size = 0;           // … and its first IP length
+  uint16_t first_size = 0;
+  uint8_t first_ttl = 0;
   std::array<uint32_t, kPacketClassCount> classes{};
   LinearCounter sources;
   LinearCounter flows;
@@ -174,6 +180,7 @@ struct DdosDetector::Target {
   TimestampNs streak_start_ts = 0;
   const Policy* policy = nullptr;
   const Thresholds* thresholds = nullptr;
+  uint32_t group = 0;  // 0 = the defaults policy, i + 1 = hostgroup i
   uint32_t hold = 1;
   uint32_t quiet = 10;
   uint32_t over_streak = 0;
@@ -206,10 +213,11 @@ struct DdosDetector::Target {
 };
 
 struct DdosDetector::Table {
-  Table(Direction d, bool p, uint32_t max_targets, uint64_t seed)
-      : direction(d), prefixes(p), index(max_targets, seed), targets(max_targets) {}
+  Table(Direction d, bool p, bool g, uint32_t max_targets, uint64_t seed)
+      : direction(d), prefixes(p), groups(g), index(max_targets, seed), targets(max_targets) {}
   Direction direction;
-  bool prefixes;
+  bool prefixes;  // targets are carpet-bombing prefixes
+  bool groups;    // targets are whole hostgroups: only their baseline is judged
   AddressIndex index;
   std::vector<Target> targets;
   std::vector<uint32_t> touched;
@@ -264,11 +272,15 @@ DdosDetector::DdosDetector(const Config& config, const Options& options)
   for (const Prefix& prefix : config_.whitelist_remote) {
     whitelist_remote_.Insert(prefix, true);
   }
-  incoming_ = std::make_unique<Table>(Direction::kIncoming, false, options.max_targets, seed_);
-  outgoing_ =
-      std::make_unique<Table>(Direction::kOutgoing, false, options.max_targets / 4, seed_ ^ 1);
-  prefixes_ =
-      std::make_unique<Table>(Direction::kIncoming, true, options.max_targets / 4, seed_ ^ 2);
+  incoming_ =
+      std::make_unique<Table>(Direction::kIncoming, false, false, options.max_targets, seed_);
+  outgoing_ = std::make_unique<Table>(Direction::kOutgoing, false, false,
+                                      options.max_targets / 4, seed_ ^ 1);
+  prefixes_ = std::make_unique<Table>(Direction::kIncoming, true, false,
+                                      options.max_targets / 4, seed_ ^ 2);
+  groups_ = std::make_unique<Table>(
+      Direction::kIncoming, false, true,
+      std::max<uint32_t>(16, static_cast<uint32_t>(config_.hostgroups.size()) + 1), seed_ ^ 3);
   evidence_.resize(options.max_evidence);
   for (uint32_t i = options.max_evidence; i > 0; --i) {
     free_evidence_.push_back(static_cast<int32_t>(i - 1));
@@ -276,6 +288,22 @@ DdosDetector::DdosDetector(const Config& config, const Options& options)
 }
 
 DdosDetector::~DdosDetector() = default;
+
+IpAddress DdosDetector::GroupKey(uint32_t group) {
+  // Groups share the address tables' machinery under keys from 100::/64, the IPv6 discard-only
+  // prefix (RFC 6666), which no real packet can carry as a protected destination.
+  uint8_t bytes[16] = {0x01, 0x00};
+  bytes[12] = static_cast<uint8_t>(group >> 24);
+  bytes[13] = static_cast<uint8_t>(group >> 16);
+  bytes[14] = static_cast<uint8_t>(group >> 8);
+  bytes[15] = static_cast<uint8_t>(group);
+  return IpAddress::V6(bytes);
+}
+
+uint32_t DdosDetector::GroupOf(const IpAddress& key) {
+  return static_cast<uint32_t>(key.bytes[12]) << 24 | static_cast<uint32_t>(key.bytes[13]) << 16 |
+         static_cast<uint32_t>(key.bytes[14]) << 8 | key.bytes[15];
+}
 
 bool DdosDetector::IsProtected(const IpAddress& address) const {
   return config_.networks.empty() || networks_.Contains(address);
@@ -288,12 +316,19 @@ bool DdosDetector::IsInside(const IpAddress& address) const {
 void DdosDetector::InitTarget(Table& table, Target& target, const IpAddress& key) {
   target = Target{};
   target.policy = &config_.defaults;
-  if (!table.prefixes) {
+  if (table.groups) {
+    target.group = GroupOf(key);
+    if (target.group > 0) {
+      target.policy = &config_.hostgroups[target.group - 1].policy;
+    }
+  } else if (!table.prefixes) {
     if (const uint32_t* group = policies_.Lookup(key)) {
       target.policy = &config_.hostgroups[*group].policy;
+      target.group = *group + 1;
     }
   }
-  target.thresholds = table.prefixes                            ? &config_.prefix_incoming
+  target.thresholds = table.groups                              ? &no_thresholds_
+                      : table.prefixes                          ? &config_.prefix_incoming
                       : table.direction == Direction::kIncoming ? &target.policy->incoming
                                                                 : &target.policy->outgoing;
   target.hold = Ceil(target.policy->hold_s);
@@ -361,10 +396,17 @@ void DdosDetector::Observe(const PacketMeta& meta, PacketClass cls) {
       HashKey128(source_hash, (static_cast<uint64_t>(meta.src_port) << 16) | meta.dst_port,
                  meta.ip_proto, seed_);
   if (IsProtected(dst) && !whitelist_local_.Contains(dst) && !whitelist_remote_.Contains(src)) {
-    const uint32_t host_packets = Touch(*incoming_, dst, meta, cls, source_hash, flow_hash, 0);
-    const uint8_t length = dst.IsV4() ? config_.prefix_length_v4 : config_.prefix_length_v6;
-    Touch(*prefixes_, Prefix::Of(dst, length).address, meta, cls, source_hash, flow_hash,
-          host_packets);
+    const uint32_t host = Touch(*incoming_, dst, meta, cls, source_hash, flow_hash, 0);
+    if (host != AddressIndex::kNone) {
+      const Target& target = incoming_->targets[host];
+      const uint8_t length = dst.IsV4() ? config_.prefix_length_v4 : config_.prefix_length_v6;
+      Touch(*prefixes_, Prefix::Of(dst, length).address, meta, cls, source_hash, flow_hash,
+            target.cur.packets);
+      if (target.policy->baseline) {
+        Touch(*groups_, GroupKey(target.group), meta, cls, source_hash, flow_hash,
+              target.cur.packets);
+      }
+    }
   }
   if (IsInside(src) && !whitelist_local_.Contains(src) && !IsInside(dst)) {
     Touch(*outgoing_, src, meta, cls, source_hash, flow_hash, 0);
@@ -377,7 +419,7 @@ uint32_t DdosDetector::Touch(Table& table, const IpAddress& key, const PacketMet
   const uint32_t id = Acquire(table, key);
   if (id == AddressIndex::kNone) {
     ++stats_.table_full;
-    return 0;
+    return id;
   }
   Target& t = table.targets[id];
   if (t.second != second_) {
@@ -398,6 +440,12 @@ uint32_t DdosDetector::Touch(Table& table, const IpAddress& key, const PacketMet
   }
   SecondCounters& c = t.cur;
   const uint32_t w = meta.flow_weight;
+  if (c.packets == 0) {
+    c.first_ttl = meta.ttl;
+    c.first_size = meta.ip_total_len;
+  }
+  c.same_ttl += meta.ttl == c.first_ttl ? w : 0;
+  c.same_size += meta.ip_total_len == c.first_size ? w : 0;
   c.packets += w;
   c.bytes += static_cast<uint64_t>(meta.wire_len) * w;
   c.classes[static_cast<size_t>(cls)] += w;
@@ -457,7 +505,7 @@ uint32_t DdosDetector::Touch(Table& table, const IpAddress& key, const PacketMet
       }
     }
   }
-  return c.packets;
+  return id;
 }
 
 DdosDetector::Verdict DdosDetector::Judge(const Table& table, const Target& t,
@@ -465,8 +513,8 @@ DdosDetector::Verdict DdosDetector::Judge(const Table& table, const Target& t,
   const Thresholds& th = *t.thresholds;
   const SecondCounters& c = t.cur;
   Verdict v;
-  if (table.prefixes && c.max_member_packets * 2 >= c.packets) {
-    return v;  // one host carries half the prefix's load: that host's attack, not carpet bombing
+  if ((table.prefixes || table.groups) && c.max_member_packets * 2 >= c.packets) {
+    return v;  // one host carries half the load: that host's business, not the prefix's/group's
   }
   const auto check = [&v](const char* rule, double value, double threshold) {
     if (!v.over && threshold > 0 && value >= threshold) {
@@ -502,7 +550,7 @@ DdosDetector::Verdict DdosDetector::Judge(const Table& table, const Target& t,
   if (v.over || table.direction != Direction::kIncoming || c.packets < kShapeMinPps) {
     return v;
   }
-  if (!table.prefixes) {
+  if (!table.prefixes && !table.groups) {
     // Shape and baseline rules are the prefix's when the load is spread over its hosts.
     const IpAddress& key = table.index.AddressOf(static_cast<uint32_t>(&t - table.targets.data()));
     const uint8_t length = key.IsV4() ? config_.prefix_length_v4 : config_.prefix_length_v6;
@@ -519,6 +567,15 @@ DdosDetector::Verdict DdosDetector::Judge(const Table& table, const Target& t,
   }
   const double share = static_cast<double>(shaped) / c.packets;
   const double sources = c.sources.Estimate();
+  if (table.groups) {
+    // A group is judged only against its own baseline: its members have their own rules.
+    if (t.baseline_seconds >= config_.baseline_warmup_s && c.packets >= config_.baseline_floor_pps &&
+        share >= kBaselineAttackShare) {
+      check("group_baseline_pps", c.packets,
+            t.mean_pps + config_.baseline_sigmas * std::sqrt(t.var_pps));
+    }
+    return v;
+  }
   if (share >= kShapeAttackShare && sources >= kShapeMinSources) {
     return Verdict{true, "shape: spoofed sources", sources, kShapeMinSources};
   }
@@ -526,6 +583,13 @@ DdosDetector::Verdict DdosDetector::Judge(const Table& table, const Target& t,
   if (amp >= kShapeMinPps && sources >= kReflectionMinSources &&
       static_cast<double>(amp + c.fragments) / c.packets >= kShapeAttackShare) {
     return Verdict{true, "shape: unsolicited service responses", sources, kReflectionMinSources};
+  }
+  // Floods crafted by one tool from many sources share one TTL and one size; a real crowd's
+  // packets cross different paths and carry different payloads.
+  if (sources >= kUniformMinSources && share >= kBaselineAttackShare &&
+      c.same_ttl >= kUniformShare * c.packets && c.same_size >= kUniformShare * c.packets) {
+    return Verdict{true, "shape: uniform TTL and size from many sources", sources,
+                   kUniformMinSources};
   }
   if (t.policy->baseline && !table.prefixes && t.baseline_seconds >= config_.baseline_warmup_s &&
       c.packets >= config_.baseline_floor_pps && share >= kBaselineAttackShare) {
@@ -580,11 +644,10 @@ void DdosDetector::StartAttack(Table& table, uint32_t id, const Verdict& verdict
   LiveAttack live;
   AttackRecord& r = live.record;
   r.id = static_cast<uint32_t>(attacks_.size() + 1);
-  r.prefix_target = table.prefixes;
-  r.target = table.prefixes
-                 ? Prefix::Of(key, key.IsV4() ? config_.prefix_length_v4 : config_.prefix_length_v6)
-                       .ToString()
-                 : key.ToString();
+  r.target_kind = table.groups ? "group" : table.prefixes ? "prefix" : "host";
+  r.target = table.groups     ? "group:" + t.policy->name
+             : table.prefixes ? Prefix::Of(key, length).ToString()
+                              : key.ToString();
   r.direction = table.direction;
   r.policy = t.policy->name;
   r.start = t.streak_start_ts;
@@ -715,7 +778,7 @@ void DdosDetector::TickTarget(Table& table, uint32_t id) {
 
 void DdosDetector::Tick() {
   // Prefixes first: a carpet-bombed prefix must be under attack before its hosts are judged.
-  for (Table* table : {prefixes_.get(), incoming_.get(), outgoing_.get()}) {
+  for (Table* table : {prefixes_.get(), incoming_.get(), outgoing_.get(), groups_.get()}) {
     std::vector<uint32_t> ids;
     ids.swap(table->touched);
     for (const uint32_t id : table->attacking) {
@@ -736,7 +799,7 @@ void DdosDetector::AdvanceTo(int64_t second) {
     // Seconds with no packets at all still count toward attacks going quiet.
     for (int64_t s = second_ + 1; s < second; ++s) {
       if (incoming_->attacking.empty() && outgoing_->attacking.empty() &&
-          prefixes_->attacking.empty()) {
+          prefixes_->attacking.empty() && groups_->attacking.empty()) {
         break;
       }
       second_ = s;
@@ -751,7 +814,7 @@ void DdosDetector::Finish() {
     return;
   }
   Tick();
-  for (Table* table : {incoming_.get(), outgoing_.get(), prefixes_.get()}) {
+  for (Table* table : {incoming_.get(), outgoing_.get(), prefixes_.get(), groups_.get()}) {
     const std::vector<uint32_t> ids = table->attacking;
     for (const uint32_t id : ids) {
       // Already quiet when the data ends: it ended where the quiet began, even though the

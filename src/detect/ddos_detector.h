@@ -66,7 +66,7 @@ class DdosDetector {
   void AdvanceTo(int64_t second);
   void Tick();
   void TickTarget(Table& table, uint32_t id);
-  //! Counts a packet for one target; returns the target's packets in the open second.
+  //! Counts a packet for one target; returns its id (kNone when it could not be tracked).
   uint32_t Touch(Table& table, const IpAddress& key, const PacketMeta& meta, PacketClass cls,
                  uint64_t source_hash, uint64_t flow_hash, uint32_t member_packets);
   uint32_t Acquire(Table& table, const IpAddress& key);
@@ -79,6 +79,8 @@ class DdosDetector {
   int32_t AllocateEvidence();
   void ReleaseEvidence(Target& target);
   AttackRecord Finalize(const LiveAttack& live) const;
+  static IpAddress GroupKey(uint32_t group);
+  static uint32_t GroupOf(const IpAddress& key);
 
   Config config_;
   Options options_;
@@ -90,6 +92,8 @@ class DdosDetector {
   std::unique_ptr<Table> incoming_;
   std::unique_ptr<Table> outgoing_;
   std::unique_ptr<Table> prefixes_;
+  std::unique_ptr<Table> groups_;
+  Thresholds no_thresholds_;  // groups: baseline only
   std::vector<std::unique_ptr<Evidence>> evidence_;
   std::vector<int32_t> free_evidence_;
   std::vector<LiveAttack> attacks_;

@@ -62,7 +62,7 @@ Json AttackJson(const AttackRecord& a) {
   const auto port = [](uint16_t p) { return p; };
   return Json{{"id", a.id},
               {"target", a.target},
-              {"target_kind", a.prefix_target ? "prefix" : "host"},
+              {"target_kind", a.target_kind},
               {"direction", a.direction == Direction::kIncoming ? "incoming" : "outgoing"},
               {"policy", a.policy},
               {"vectors", vectors},

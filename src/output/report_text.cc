@@ -135,7 +135,7 @@ std::string ReportToText(const AnalysisReport& report) {
     }
     out += fmt::format("  #{} {} {} {}: {}\n", a.id,
                        a.direction == Direction::kIncoming ? "on" : "from",
-                       a.prefix_target ? "prefix" : "host", a.target, vectors);
+                       a.target_kind, a.target, vectors);
     out += fmt::format("     {} .. {}{}  detected after {:.3f} s\n", FormatIso8601(a.start),
                        FormatIso8601(a.end), a.ongoing ? " (ongoing)" : "",
                        static_cast<double>(a.detected_at - a.start) / 1e9);

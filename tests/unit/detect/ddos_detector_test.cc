@@ -153,11 +153,11 @@ TEST(DdosDetector, CarpetBombingIsAPrefixAttackAndAHostFloodIsNot) {
   const auto attacks = d.Attacks();
   ASSERT_EQ(attacks.size(), 2u);
   EXPECT_EQ(attacks[0].target, "198.51.100.0/24");
-  EXPECT_TRUE(attacks[0].prefix_target);
+  EXPECT_EQ(attacks[0].target_kind, "prefix");
   EXPECT_EQ(attacks[0].vectors[0].vector, Vector::kAmplification);
   EXPECT_EQ(attacks[0].vectors[0].service, "dns");
   EXPECT_EQ(attacks[1].target, "203.0.113.9");
-  EXPECT_FALSE(attacks[1].prefix_target);
+  EXPECT_EQ(attacks[1].target_kind, "host");
 }
 
 TEST(DdosDetector, Ipv6Target) {
@@ -316,6 +316,67 @@ TEST(DdosDetector, BaselineIgnoresAGrowingButHealthyHost) {
   });
   d.Finish();
   EXPECT_TRUE(d.Attacks().empty());
+}
+
+TEST(DdosDetector, GroupBaselineSeesWhatNoHostDoes) {
+  Config config = DefaultConfig();
+  config.defaults.baseline = false;
+  Hostgroup web;
+  web.policy = config.defaults;
+  web.policy.name = "web";
+  web.policy.baseline = true;
+  web.prefixes = {*Prefix::Parse("198.51.100.0/28")};
+  config.hostgroups = {web};
+  DdosDetector d(config, Small());
+  Stream s;
+  const auto host = [](uint64_t i) { return "198.51.100." + std::to_string(i % 10); };
+  // 90 s: ten web hosts, 300 pps each of established traffic (the group: 3,000 pps).
+  Feed(d, kT0, 90, 3000, [&](TimestampNs ts, uint64_t i) {
+    PacketMeta m = s.Tcp("198.51.100.0", 0x0a000000u + static_cast<uint32_t>(i % 40),
+                         tcp_flag::kAck, ts);
+    m.outer_dst = *IpAddress::Parse(host(i));
+    return m;
+  });
+  // Then 800 SYN/s on each from 30 sources: every host far below any rule of its own (and
+  // under the baseline floor), the group at 11,000 pps, attack-shaped.
+  Feed(d, kT0 + 90 * kNanosPerSecond, 5, 11000, [&](TimestampNs ts, uint64_t i) {
+    PacketMeta m = s.Tcp("198.51.100.0", 0x0b000000u + static_cast<uint32_t>(i % 30),
+                         i % 11 < 8 ? tcp_flag::kSyn : tcp_flag::kAck, ts);
+    m.outer_dst = *IpAddress::Parse(host(i));
+    m.ttl = static_cast<uint8_t>(40 + i % 60);
+    return m;
+  });
+  d.Finish();
+  const auto attacks = d.Attacks();
+  ASSERT_EQ(attacks.size(), 1u);
+  EXPECT_EQ(attacks[0].target, "group:web");
+  EXPECT_EQ(attacks[0].target_kind, "group");
+  EXPECT_NE(attacks[0].reason.find("group_baseline_pps"), std::string::npos);
+  EXPECT_EQ(attacks[0].vectors[0].vector, Vector::kSynFlood);
+}
+
+TEST(DdosDetector, UniformTtlAndSizeFromManySources) {
+  DdosDetector d(DefaultConfig(), Small());
+  Stream s;
+  // 800 SYN/s from 300 bots: below every volume rule and too few sources for the spoofed
+  // shape, but one tool's packets: TTL 64 and 60 bytes, every one.
+  Feed(d, kT0, 4, 800, [&](TimestampNs ts, uint64_t i) {
+    return s.Tcp("198.51.100.40", 0x0b000000u + static_cast<uint32_t>(i % 300), tcp_flag::kSyn,
+                 ts);
+  });
+  // The same rate from real clients (varied TTLs and sizes) stays silent.
+  Feed(d, kT0 + 10 * kNanosPerSecond, 4, 800, [&](TimestampNs ts, uint64_t i) {
+    PacketMeta m = s.Tcp("198.51.100.41", 0x0c000000u + static_cast<uint32_t>(i % 300),
+                         tcp_flag::kSyn, ts);
+    m.ttl = static_cast<uint8_t>(40 + i % 70);
+    m.ip_total_len = static_cast<uint16_t>(52 + (i % 3) * 4);
+    return m;
+  });
+  d.Finish();
+  const auto attacks = d.Attacks();
+  ASSERT_EQ(attacks.size(), 1u);
+  EXPECT_EQ(attacks[0].target, "198.51.100.40");
+  EXPECT_NE(attacks[0].reason.find("uniform TTL and size"), std::string::npos);
 }
 
 TEST(Sketches, EstimatesAreClose) {
