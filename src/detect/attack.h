@@ -24,7 +24,7 @@ struct Counted {
 //! One detected attack, as `rampart analyze --json` reports it under `attacks` (docs/report.md).
 struct AttackRecord {
   uint32_t id = 0;
-  std::string target;  // an address, or a prefix for carpet bombing
+  std::string target;                // an address, or a prefix for carpet bombing
   std::string target_kind = "host";  // "host", "prefix" or "group"
   Direction direction = Direction::kIncoming;
   std::string policy;                 // "default" or the hostgroup's name

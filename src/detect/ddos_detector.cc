@@ -15,7 +15,7 @@ constexpr double kShapeMinPps = 500;          // a spoofed flood shows at a few 
 constexpr double kShapeMinSources = 1000;     // … as thousands of distinct sources
 constexpr double kShapeAttackShare = 0.8;     // … almost all of it attack-shaped packets
 constexpr double kReflectionMinSources = 50;  // unsolicited service responses from many reflectors
-constexpr double kUniformMinSources = 200;     // one TTL and one size from hundreds of sources
+constexpr double kUniformMinSources = 200;    // one TTL and one size from hundreds of sources
 constexpr double kUniformShare = 0.9;
 constexpr double kBaselineAttackShare = 0.5;  // a baseline alert needs attack-shaped traffic
 constexpr double kSuspectFraction = 0.25;     // evidence is kept from 1/4 of a threshold on
@@ -274,10 +274,10 @@ DdosDetector::DdosDetector(const Config& config, const Options& options)
   }
   incoming_ =
       std::make_unique<Table>(Direction::kIncoming, false, false, options.max_targets, seed_);
-  outgoing_ = std::make_unique<Table>(Direction::kOutgoing, false, false,
-                                      options.max_targets / 4, seed_ ^ 1);
-  prefixes_ = std::make_unique<Table>(Direction::kIncoming, true, false,
-                                      options.max_targets / 4, seed_ ^ 2);
+  outgoing_ = std::make_unique<Table>(Direction::kOutgoing, false, false, options.max_targets / 4,
+                                      seed_ ^ 1);
+  prefixes_ = std::make_unique<Table>(Direction::kIncoming, true, false, options.max_targets / 4,
+                                      seed_ ^ 2);
   groups_ = std::make_unique<Table>(
       Direction::kIncoming, false, true,
       std::max<uint32_t>(16, static_cast<uint32_t>(config_.hostgroups.size()) + 1), seed_ ^ 3);
@@ -569,8 +569,8 @@ DdosDetector::Verdict DdosDetector::Judge(const Table& table, const Target& t,
   const double sources = c.sources.Estimate();
   if (table.groups) {
     // A group is judged only against its own baseline: its members have their own rules.
-    if (t.baseline_seconds >= config_.baseline_warmup_s && c.packets >= config_.baseline_floor_pps &&
-        share >= kBaselineAttackShare) {
+    if (t.baseline_seconds >= config_.baseline_warmup_s &&
+        c.packets >= config_.baseline_floor_pps && share >= kBaselineAttackShare) {
       check("group_baseline_pps", c.packets,
             t.mean_pps + config_.baseline_sigmas * std::sqrt(t.var_pps));
     }
@@ -896,7 +896,8 @@ AttackRecord DdosDetector::Finalize(const LiveAttack& live) const {
   add(Vector::kGreEthFlood, PacketClass::kGreEth);
   add(Vector::kIpFragmentFlood, PacketClass::kFragment);
   // Plain UDP: a service port below 1024 dominating from many (reflecting) sources is
-  // amplification from a service we do not know; one flow per source is udp_plain_flood; random ports are udp_flood.
+  // amplification from a service we do not know; one flow per source is udp_plain_flood; random
+  // ports are udp_flood.
   Vector udp_vector = Vector::kUdpFlood;
   std::string udp_service;
   if (ev != nullptr) {

@@ -39,43 +39,41 @@ uint64_t AddressIndex::Hash(const IpAddress& address) const {
                     static_cast<uint64_t>(address.family), seed_);
 }
 
-uint32_t AddressIndex::Find(const IpAddress& address, uint64_t hash) const {
+size_t AddressIndex::Probe(const IpAddress& address, uint64_t hash) const {
   const uint64_t lo = Word(address.bytes.data());
   const uint64_t hi = Word(address.bytes.data() + 8);
   const auto family = static_cast<uint8_t>(address.family);
   for (size_t i = ProbeStart(hash);; i = (i + 1) & mask_) {
     const Slot& slot = slots_[i];
-    if (slot.family == 0) {
-      return kNone;
-    }
-    if (slot.hash == hash && slot.key_lo == lo && slot.key_hi == hi && slot.family == family) {
-      return slot.id;
+    if (slot.family == 0 ||
+        (slot.hash == hash && slot.key_lo == lo && slot.key_hi == hi && slot.family == family)) {
+      return i;
     }
   }
 }
 
+uint32_t AddressIndex::Find(const IpAddress& address, uint64_t hash) const {
+  const Slot& slot = slots_[Probe(address, hash)];
+  return slot.family == 0 ? kNone : slot.id;
+}
+
 uint32_t AddressIndex::FindOrInsert(const IpAddress& address, uint64_t hash, bool* inserted) {
-  const uint64_t lo = Word(address.bytes.data());
-  const uint64_t hi = Word(address.bytes.data() + 8);
-  const auto family = static_cast<uint8_t>(address.family);
-  size_t i = ProbeStart(hash);
-  for (;; i = (i + 1) & mask_) {
-    const Slot& slot = slots_[i];
-    if (slot.family == 0) {
-      break;
-    }
-    if (slot.hash == hash && slot.key_lo == lo && slot.key_hi == hi && slot.family == family) {
-      *inserted = false;
-      return slot.id;
-    }
+  const size_t i = Probe(address, hash);
+  *inserted = false;
+  if (slots_[i].family != 0) {
+    return slots_[i].id;
   }
   if (free_ids_.empty()) {
-    *inserted = false;
     return kNone;
   }
   const uint32_t id = free_ids_.back();
   free_ids_.pop_back();
-  slots_[i] = Slot{lo, hi, hash, id, family, {}};
+  slots_[i] = Slot{Word(address.bytes.data()),
+                   Word(address.bytes.data() + 8),
+                   hash,
+                   id,
+                   static_cast<uint8_t>(address.family),
+                   {}};
   addresses_[id] = address;
   ++size_;
   *inserted = true;
@@ -83,18 +81,9 @@ uint32_t AddressIndex::FindOrInsert(const IpAddress& address, uint64_t hash, boo
 }
 
 void AddressIndex::Erase(const IpAddress& address, uint64_t hash) {
-  const uint64_t lo = Word(address.bytes.data());
-  const uint64_t hi = Word(address.bytes.data() + 8);
-  const auto family = static_cast<uint8_t>(address.family);
-  size_t hole = ProbeStart(hash);
-  for (;; hole = (hole + 1) & mask_) {
-    const Slot& slot = slots_[hole];
-    if (slot.family == 0) {
-      return;  // not present
-    }
-    if (slot.hash == hash && slot.key_lo == lo && slot.key_hi == hi && slot.family == family) {
-      break;
-    }
+  size_t hole = Probe(address, hash);
+  if (slots_[hole].family == 0) {
+    return;  // not present
   }
   free_ids_.push_back(slots_[hole].id);
   --size_;

@@ -52,6 +52,8 @@ class AddressIndex {
   static_assert(sizeof(Slot) == 32, "two slots a cache line");
 
   size_t ProbeStart(uint64_t hash) const { return hash & mask_; }
+  //! The slot holding `address`, or the empty slot where it would go.
+  size_t Probe(const IpAddress& address, uint64_t hash) const;
 
   Slot* slots_ = nullptr;
   size_t mask_ = 0;

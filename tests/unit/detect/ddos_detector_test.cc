@@ -332,8 +332,8 @@ TEST(DdosDetector, GroupBaselineSeesWhatNoHostDoes) {
   const auto host = [](uint64_t i) { return "198.51.100." + std::to_string(i % 10); };
   // 90 s: ten web hosts, 300 pps each of established traffic (the group: 3,000 pps).
   Feed(d, kT0, 90, 3000, [&](TimestampNs ts, uint64_t i) {
-    PacketMeta m = s.Tcp("198.51.100.0", 0x0a000000u + static_cast<uint32_t>(i % 40),
-                         tcp_flag::kAck, ts);
+    PacketMeta m =
+        s.Tcp("198.51.100.0", 0x0a000000u + static_cast<uint32_t>(i % 40), tcp_flag::kAck, ts);
     m.outer_dst = *IpAddress::Parse(host(i));
     return m;
   });
@@ -361,13 +361,12 @@ TEST(DdosDetector, UniformTtlAndSizeFromManySources) {
   // 800 SYN/s from 300 bots: below every volume rule and too few sources for the spoofed
   // shape, but one tool's packets: TTL 64 and 60 bytes, every one.
   Feed(d, kT0, 4, 800, [&](TimestampNs ts, uint64_t i) {
-    return s.Tcp("198.51.100.40", 0x0b000000u + static_cast<uint32_t>(i % 300), tcp_flag::kSyn,
-                 ts);
+    return s.Tcp("198.51.100.40", 0x0b000000u + static_cast<uint32_t>(i % 300), tcp_flag::kSyn, ts);
   });
   // The same rate from real clients (varied TTLs and sizes) stays silent.
   Feed(d, kT0 + 10 * kNanosPerSecond, 4, 800, [&](TimestampNs ts, uint64_t i) {
-    PacketMeta m = s.Tcp("198.51.100.41", 0x0c000000u + static_cast<uint32_t>(i % 300),
-                         tcp_flag::kSyn, ts);
+    PacketMeta m =
+        s.Tcp("198.51.100.41", 0x0c000000u + static_cast<uint32_t>(i % 300), tcp_flag::kSyn, ts);
     m.ttl = static_cast<uint8_t>(40 + i % 70);
     m.ip_total_len = static_cast<uint16_t>(52 + (i % 3) * 4);
     return m;
