@@ -12,7 +12,7 @@ for target in pcap_reader pcapng_reader packet_decoder dns_parser config_parser;
   scratch="$(mktemp -d)"
   echo "== fuzz_$target for ${seconds}s"
   if ! "$build/fuzz/fuzz_$target" -max_total_time="$seconds" -rss_limit_mb=2048 \
-      -artifact_prefix="$here/artifacts/$target-" -print_final_stats=1 \
+      -timeout=10 -artifact_prefix="$here/artifacts/$target-" -print_final_stats=1 \
       "$scratch" "$here/corpus/$target" 2>&1 | tail -n 12; then
     status=1
   fi

@@ -2,7 +2,10 @@
 // against its known keys and every value against its type and unit; errors are collected with
 // their line and column instead of stopping at the first, and nothing throws out of here.
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
+
+#include <sstream>
 
 #include <algorithm>
 #include <array>
@@ -793,22 +796,97 @@ bool ReadFile(const std::string& path, std::string* text, std::string* error) {
   return true;
 }
 
+//! Where the first character that is neither white space nor part of a comment is.
+struct NonBlank {
+  bool found = false;
+  int line = 0;
+  int column = 0;
+  char character = 0;
+};
+
+NonBlank FirstContent(std::string_view text) {
+  NonBlank out;
+  int line = 1;
+  int column = 1;
+  bool comment = false;
+  for (const char c : text) {
+    if (c == '\n') {
+      ++line;
+      column = 1;
+      comment = false;
+      continue;
+    }
+    if (c == '#') {
+      comment = true;
+    }
+    if (!comment && c != ' ' && c != '\t' && c != '\r') {
+      // A document marker alone is not content.
+      if (c == '-' || c == '.') {
+        ++column;
+        continue;
+      }
+      out = NonBlank{true, line, column, c};
+      return out;
+    }
+    ++column;
+  }
+  return out;
+}
+
+//! Counts documents as the parser meets them and remembers where the second one starts.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  YAML::Mark second_start = YAML::Mark::null_mark();
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents_ == 2) {
+      second_start = mark;
+    }
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& /*mark*/, YAML::anchor_t /*anchor*/) override {}
+  void OnAlias(const YAML::Mark& /*mark*/, YAML::anchor_t /*anchor*/) override {}
+  void OnScalar(const YAML::Mark& /*mark*/, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                const std::string& /*value*/) override {}
+  void OnSequenceStart(const YAML::Mark& /*mark*/, const std::string& /*tag*/,
+                       YAML::anchor_t /*anchor*/, YAML::EmitterStyle::value /*style*/) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& /*mark*/, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                  YAML::EmitterStyle::value /*style*/) override {}
+  void OnMapEnd() override {}
+
+ private:
+  int documents_ = 0;
+};
+
 }  // namespace
 
 std::optional<Config> ParseConfig(std::string_view yaml, std::vector<ConfigError>* errors) {
   const size_t first = errors->size();
   Config config = DefaultConfig();
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(yaml));
-    for (size_t i = 1; i < documents.size(); ++i) {
-      if (!documents[i].IsNull()) {
-        errors->push_back(ErrorAt(
-            documents[i].Mark(), "a configuration is one YAML document; a second one starts here"));
-        break;
+    // Not YAML::LoadAll: in yaml-cpp 0.7 (Debian 12) it loops forever, allocating, on a stream
+    // that starts with a token no node can begin with, such as ',' (yaml-cpp issue #1040, fixed
+    // upstream after 0.8). Load the first document, then count documents with a bounded loop.
+    const std::string text(yaml);
+    const YAML::Node root = YAML::Load(text);
+    const NonBlank content = FirstContent(text);
+    if (root.IsNull() && content.found) {
+      errors->push_back(ConfigError{
+          content.line, content.column,
+          fmt::format("YAML syntax error: nothing can start with '{}'", content.character)});
+    } else {
+      std::istringstream stream(text);
+      YAML::Parser parser(stream);
+      DocumentCounter counter;
+      for (int document = 0; document < 3 && parser.HandleNextDocument(counter); ++document) {
       }
-    }
-    if (!documents.empty()) {
-      Parser(errors).Root(documents.front(), config);
+      if (counter.second_start.line >= 0) {
+        errors->push_back(
+            ErrorAt(counter.second_start,
+                    "a configuration is one YAML document; a second one starts here"));
+      }
+      Parser(errors).Root(root, config);
     }
   } catch (const YAML::Exception& e) {
     errors->push_back(ErrorAt(e.mark, fmt::format("YAML syntax error: {}", e.msg)));

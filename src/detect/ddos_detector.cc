@@ -249,8 +249,8 @@ double AttackRecord::MeanBps() const {
   return static_cast<double>(bytes) * 8 / DurationSeconds();
 }
 
-DdosDetector::DdosDetector(const Config& config, const Options& options)
-    : config_(config), options_(options) {
+DdosDetector::DdosDetector(Config config, const Options& options)
+    : config_(std::move(config)), options_(options) {
   seed_ = options.hash_seed != 0 ? options.hash_seed : RandomSeed();
   for (uint32_t i = 0; i < config_.hostgroups.size(); ++i) {
     for (const Prefix& prefix : config_.hostgroups[i].prefixes) {
@@ -491,7 +491,7 @@ uint32_t DdosDetector::Touch(Table& table, const IpAddress& key, const PacketMet
       (c.packets >= t.next_check || (t.next_check_bytes > 0 && c.bytes >= t.next_check_bytes))) {
     t.next_check = c.packets + std::max(kMinCheckStep, c.packets / 4);
     if (t.next_check_bytes > 0) {
-      t.next_check_bytes = c.bytes + std::max<uint64_t>(c.bytes / 4, 64 * 1500);
+      t.next_check_bytes = c.bytes + std::max<uint64_t>(c.bytes / 4, uint64_t{64} * 1500);
     }
     const Verdict verdict = Judge(table, t, false);
     if (verdict.over) {

@@ -38,7 +38,7 @@ class DdosDetector {
     uint64_t hash_seed = 0;  // 0 = random
   };
 
-  DdosDetector(const Config& config, const Options& options);
+  DdosDetector(Config config, const Options& options);
   ~DdosDetector();
   DdosDetector(const DdosDetector&) = delete;
   DdosDetector& operator=(const DdosDetector&) = delete;

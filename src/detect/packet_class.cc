@@ -21,7 +21,7 @@ constexpr Service kServices[] = {
 };
 
 bool StartsWith(const uint8_t* p, uint32_t len, std::string_view prefix) {
-  return len >= prefix.size() && std::memcmp(p, prefix.data(), prefix.size()) == 0;
+  return p != nullptr && len >= prefix.size() && std::memcmp(p, prefix.data(), prefix.size()) == 0;
 }
 
 bool IsHttpRequest(const uint8_t* p, uint32_t len) {

@@ -16,7 +16,7 @@ namespace rampart {
 class LinearCounter {
  public:
   void Add(uint64_t hash) {
-    const uint32_t bit = static_cast<uint32_t>(hash >> 54);  // top 10 bits
+    const auto bit = static_cast<uint32_t>(hash >> 54);  // top 10 bits
     words_[bit >> 6] |= uint64_t{1} << (bit & 63);
   }
   void Clear() { words_.fill(0); }
@@ -42,7 +42,7 @@ class LinearCounter {
 class HyperLogLog {
  public:
   void Add(uint64_t hash) {
-    const uint32_t index = static_cast<uint32_t>(hash >> 54);
+    const auto index = static_cast<uint32_t>(hash >> 54);
     const uint64_t rest = (hash << 10) | (uint64_t{1} << 9);
     const auto rank = static_cast<uint8_t>(std::countl_zero(rest) + 1);
     registers_[index] = std::max(registers_[index], rank);

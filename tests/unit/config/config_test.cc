@@ -520,7 +520,16 @@ TEST(ParseConfigErrors, RepeatedKeyAndSecondDocument) {
   EXPECT_EQ(twice.line, 3);
   EXPECT_EQ(twice.message, "'hold' appears twice in detection (first at line 2)");
   const ConfigError second = OneError("networks: []\n---\nnetworks: []\n");
-  EXPECT_EQ(second.line, 3);
+  EXPECT_EQ(second.line, 2);  // the '---' that starts it
+}
+
+TEST(ParseConfigErrors, LeadingCommaIsAnErrorNotAHang) {
+  // yaml-cpp 0.7's LoadAll loops forever, allocating, on these (found by fuzz/config_parser).
+  for (const char* text : {",", ", x\nk: v\n", "# comment\n\n, [ ]\n"}) {
+    const ConfigError error = OneError(text);
+    EXPECT_EQ(error.message, "YAML syntax error: nothing can start with ','") << text;
+  }
+  EXPECT_EQ(OneError("# comment\n\n, [ ]\n").line, 3);
 }
 
 TEST(ParseConfigErrors, SeveralErrorsAreReportedTogetherInFileOrder) {
