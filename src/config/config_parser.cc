@@ -2,10 +2,7 @@
 // against its known keys and every value against its type and unit; errors are collected with
 // their line and column instead of stopping at the first, and nothing throws out of here.
 #include <fmt/format.h>
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
-
-#include <sstream>
 
 #include <algorithm>
 #include <array>
@@ -22,6 +19,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "config/yaml_input.h"
 
 namespace rampart {
 namespace {
@@ -41,7 +39,6 @@ constexpr std::string_view kThresholdKeys[] = {"pps",  "bps", "flows", "tcp",   
 constexpr std::string_view kHostgroupKeys[] = {"name",     "prefixes", "hold",    "quiet",
                                                "baseline", "incoming", "outgoing"};
 
-constexpr size_t kMaxFileBytes = size_t{16} << 20;
 constexpr double kMaxHoldSeconds = 86'400;  // the detector counts hold and quiet in uint32 seconds
 
 enum class RateKind : uint8_t { kPackets, kBits, kFlows };
@@ -228,16 +225,6 @@ bool Overlap(const Prefix& a, const Prefix& b) {
   const Prefix& wide = a.length <= b.length ? a : b;
   const Prefix& narrow = a.length <= b.length ? b : a;
   return wide.Contains(narrow.address);
-}
-
-ConfigError ErrorAt(const YAML::Mark& mark, std::string message) {
-  ConfigError error;
-  if (!mark.is_null()) {
-    error.line = mark.line + 1;
-    error.column = mark.column + 1;
-  }
-  error.message = std::move(message);
-  return error;
 }
 
 //! A key and its value, as met in a map (or a list entry, which is its own key).
@@ -764,128 +751,14 @@ class Parser {
   bool networks_valid_ = true;
 };
 
-//! Reads a whole file; on failure, `error` is the reason (strerror text).
-bool ReadFile(const std::string& path, std::string* text, std::string* error) {
-  errno = 0;
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    *error = std::strerror(errno);
-    return false;
-  }
-  std::array<char, 1 << 16> buffer;
-  size_t got = 0;
-  bool too_big = false;
-  while ((got = std::fread(buffer.data(), 1, buffer.size(), file)) > 0) {
-    text->append(buffer.data(), got);
-    if (text->size() > kMaxFileBytes) {
-      too_big = true;
-      break;
-    }
-  }
-  const int saved_errno = errno;
-  const bool failed = std::ferror(file) != 0;
-  std::fclose(file);
-  if (failed) {
-    *error = std::strerror(saved_errno != 0 ? saved_errno : EIO);
-    return false;
-  }
-  if (too_big) {
-    *error = fmt::format("larger than {} MiB; not a configuration file", kMaxFileBytes >> 20);
-    return false;
-  }
-  return true;
-}
-
-//! Where the first character that is neither white space nor part of a comment is.
-struct NonBlank {
-  bool found = false;
-  int line = 0;
-  int column = 0;
-  char character = 0;
-};
-
-NonBlank FirstContent(std::string_view text) {
-  NonBlank out;
-  int line = 1;
-  int column = 1;
-  bool comment = false;
-  for (const char c : text) {
-    if (c == '\n') {
-      ++line;
-      column = 1;
-      comment = false;
-      continue;
-    }
-    if (c == '#') {
-      comment = true;
-    }
-    if (!comment && c != ' ' && c != '\t' && c != '\r') {
-      // A document marker alone is not content.
-      if (c == '-' || c == '.') {
-        ++column;
-        continue;
-      }
-      out = NonBlank{true, line, column, c};
-      return out;
-    }
-    ++column;
-  }
-  return out;
-}
-
-//! Counts documents as the parser meets them and remembers where the second one starts.
-class DocumentCounter : public YAML::EventHandler {
- public:
-  YAML::Mark second_start = YAML::Mark::null_mark();
-
-  void OnDocumentStart(const YAML::Mark& mark) override {
-    if (++documents_ == 2) {
-      second_start = mark;
-    }
-  }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& /*mark*/, YAML::anchor_t /*anchor*/) override {}
-  void OnAlias(const YAML::Mark& /*mark*/, YAML::anchor_t /*anchor*/) override {}
-  void OnScalar(const YAML::Mark& /*mark*/, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
-                const std::string& /*value*/) override {}
-  void OnSequenceStart(const YAML::Mark& /*mark*/, const std::string& /*tag*/,
-                       YAML::anchor_t /*anchor*/, YAML::EmitterStyle::value /*style*/) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark& /*mark*/, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
-                  YAML::EmitterStyle::value /*style*/) override {}
-  void OnMapEnd() override {}
-
- private:
-  int documents_ = 0;
-};
-
 }  // namespace
 
 std::optional<Config> ParseConfig(std::string_view yaml, std::vector<ConfigError>* errors) {
   const size_t first = errors->size();
   Config config = DefaultConfig();
   try {
-    // Not YAML::LoadAll: in yaml-cpp 0.7 (Debian 12) it loops forever, allocating, on a stream
-    // that starts with a token no node can begin with, such as ',' (yaml-cpp issue #1040, fixed
-    // upstream after 0.8). Load the first document, then count documents with a bounded loop.
-    const std::string text(yaml);
-    const YAML::Node root = YAML::Load(text);
-    const NonBlank content = FirstContent(text);
-    if (root.IsNull() && content.found) {
-      errors->push_back(ConfigError{
-          content.line, content.column,
-          fmt::format("YAML syntax error: nothing can start with '{}'", content.character)});
-    } else {
-      std::istringstream stream(text);
-      YAML::Parser parser(stream);
-      DocumentCounter counter;
-      for (int document = 0; document < 3 && parser.HandleNextDocument(counter); ++document) {
-      }
-      if (counter.second_start.line >= 0) {
-        errors->push_back(
-            ErrorAt(counter.second_start,
-                    "a configuration is one YAML document; a second one starts here"));
-      }
+    YAML::Node root;
+    if (LoadSingleDocument(std::string(yaml), &root, errors)) {
       Parser(errors).Root(root, config);
     }
   } catch (const YAML::Exception& e) {
@@ -909,7 +782,7 @@ std::optional<Config> ParseConfig(std::string_view yaml, std::vector<ConfigError
 std::optional<Config> LoadConfig(const std::string& path, std::vector<ConfigError>* errors) {
   std::string text;
   std::string error;
-  if (!ReadFile(path, &text, &error)) {
+  if (!ReadConfigFile(path, &text, &error)) {
     errors->push_back(ConfigError{0, 0, error});
     return std::nullopt;
   }

@@ -1,4 +1,5 @@
 #include "detect/ddos_detector.h"
+#include "detect/detector_state.h"
 
 #include <fmt/format.h>
 
@@ -8,18 +9,20 @@
 #include "core/hash.h"
 
 namespace rampart {
+
+using detect_internal::kReflectionMinSources;
+using detect_internal::VectorClass;
+
 namespace {
 
 // Shape rules: floods below the volume thresholds that no legitimate crowd looks like.
-constexpr double kShapeMinPps = 500;          // a spoofed flood shows at a few hundred pps
-constexpr double kShapeMinSources = 1000;     // … as thousands of distinct sources
-constexpr double kShapeAttackShare = 0.8;     // … almost all of it attack-shaped packets
-constexpr double kReflectionMinSources = 50;  // unsolicited service responses from many reflectors
-constexpr double kUniformMinSources = 200;    // one TTL and one size from hundreds of sources
+constexpr double kShapeMinPps = 500;        // a spoofed flood shows at a few hundred pps
+constexpr double kShapeMinSources = 1000;   // … as thousands of distinct sources
+constexpr double kShapeAttackShare = 0.8;   // … almost all of it attack-shaped packets
+constexpr double kUniformMinSources = 200;  // one TTL and one size from hundreds of sources
 constexpr double kUniformShare = 0.9;
 constexpr double kBaselineAttackShare = 0.5;  // a baseline alert needs attack-shaped traffic
 constexpr double kSuspectFraction = 0.25;     // evidence is kept from 1/4 of a threshold on
-constexpr double kVectorMinShare = 0.10;      // a vector must carry 10% of an attack's packets
 constexpr uint32_t kMinCheckStep = 64;
 constexpr double kFloodMinDstPorts = 100;        // ack/rst floods go to random ports
 constexpr uint32_t kFullEvidencePackets = 1024;  // per second; past it, a weighted sample of
@@ -27,43 +30,6 @@ constexpr uint32_t kSampleEvery = 64;            // one packet in 64 (a power of
 
 uint32_t Ceil(double seconds) {
   return std::max<uint32_t>(1, static_cast<uint32_t>(std::ceil(seconds - 1e-9)));
-}
-
-//! Which packet class is each vector's evidence (udp_flood and udp_plain_flood share UDP).
-PacketClass VectorClass(Vector vector) {
-  switch (vector) {
-    case Vector::kSynFlood:
-      return PacketClass::kTcpSyn;
-    case Vector::kAckFlood:
-      return PacketClass::kTcpAck;
-    case Vector::kRstFlood:
-      return PacketClass::kTcpRst;
-    case Vector::kTcpStomp:
-      return PacketClass::kTcpPshAck;
-    case Vector::kTcpReflection:
-      return PacketClass::kTcpSynAck;
-    case Vector::kUdpFlood:
-    case Vector::kUdpPlainFlood:
-      return PacketClass::kUdp;
-    case Vector::kVseFlood:
-      return PacketClass::kUdpVse;
-    case Vector::kGreIpFlood:
-      return PacketClass::kGreIp;
-    case Vector::kGreEthFlood:
-      return PacketClass::kGreEth;
-    case Vector::kIcmpFlood:
-      return PacketClass::kIcmp;
-    case Vector::kIpFragmentFlood:
-      return PacketClass::kFragment;
-    case Vector::kHttpFlood:
-      return PacketClass::kHttpRequest;
-    case Vector::kAmplification:
-      return PacketClass::kUdpAmpResponse;
-    case Vector::kDnsWaterTorture:
-    case Vector::kCount:
-      break;
-  }
-  return PacketClass::kCount;
 }
 
 bool AttackShaped(PacketClass cls) {
@@ -103,75 +69,6 @@ double MinPacketThreshold(const Thresholds& t) {
 }
 
 }  // namespace
-
-struct SecondCounters {
-  uint64_t bytes = 0;
-  uint32_t packets = 0;
-  uint32_t tcp = 0;
-  uint32_t udp = 0;
-  uint32_t icmp = 0;
-  uint32_t gre = 0;
-  uint32_t syn = 0;
-  uint32_t fragments = 0;
-  uint32_t max_member_packets = 0;  // prefixes and groups: the busiest host's packets
-  uint32_t same_ttl = 0;            // packets with the second's first TTL
-  uint32_t same_size = 0;           // … and its first IP length
-  uint16_t first_size = 0;
-  uint8_t first_ttl = 0;
-  std::array<uint32_t, kPacketClassCount> classes{};
-  LinearCounter sources;
-  LinearCounter flows;
-  LinearCounter dst_ports;
-};
-
-struct DdosDetector::Evidence {
-  HyperLogLog sources;
-  HyperLogLog udp_flows;
-  HyperLogLog udp_sources;
-  SpaceSaving<IpAddress, 16> top_sources;
-  SpaceSaving<uint16_t, 8> src_ports;
-  SpaceSaving<uint16_t, 8> dst_ports;
-  SpaceSaving<uint16_t, 4> udp_src_ports;
-  SpaceSaving<uint8_t, 4> ttls;
-  SpaceSaving<uint16_t, 4> sizes;
-  uint8_t ttl_min = 255;
-  uint8_t ttl_max = 0;
-  uint32_t size_min = UINT32_MAX;
-  uint32_t size_max = 0;
-  uint64_t size_sum = 0;
-  uint64_t size_count = 0;
-
-  //! Distinct counts see every packet (an HLL update is a few instructions).
-  void Count(PacketClass cls, uint64_t source_hash, uint64_t flow_hash, uint64_t weight) {
-    sources.Add(source_hash);
-    if (cls == PacketClass::kUdp || cls == PacketClass::kUdpAmpResponse) {
-      udp_flows.Add(flow_hash);
-      udp_sources.Add(source_hash);
-      udp_packets += weight;
-    }
-  }
-  //! Heavy hitters and profiles: every packet up to kFullEvidencePackets a second, then a
-  //! weighted sample (Space-Saving's update is a scan of its K counters).
-  void Sample(const PacketMeta& meta, PacketClass cls, uint64_t weight) {
-    top_sources.Add(meta.outer_src, weight);
-    if (meta.Has(meta_flag::kHasPorts)) {
-      src_ports.Add(meta.src_port, weight);
-      dst_ports.Add(meta.dst_port, weight);
-    }
-    if (cls == PacketClass::kUdp || cls == PacketClass::kUdpAmpResponse) {
-      udp_src_ports.Add(meta.src_port, weight);
-    }
-    ttls.Add(meta.ttl, weight);
-    sizes.Add(meta.ip_total_len, weight);
-    ttl_min = std::min(ttl_min, meta.ttl);
-    ttl_max = std::max(ttl_max, meta.ttl);
-    size_min = std::min<uint32_t>(size_min, meta.ip_total_len);
-    size_max = std::max<uint32_t>(size_max, meta.ip_total_len);
-    size_sum += static_cast<uint64_t>(meta.ip_total_len) * weight;
-    size_count += weight;
-  }
-  uint64_t udp_packets = 0;
-};
 
 struct DdosDetector::Target {
   SecondCounters cur;
@@ -230,24 +127,6 @@ struct DdosDetector::Verdict {
   double value = 0;
   double threshold = 0;
 };
-
-struct DdosDetector::LiveAttack {
-  AttackRecord record;
-  std::array<uint64_t, kPacketClassCount> classes{};
-  double max_second_sources = 0;
-  int32_t evidence = -1;               // while active: the target's pool slot
-  std::unique_ptr<Evidence> snapshot;  // once ended
-};
-
-double AttackRecord::DurationSeconds() const {
-  return std::max(1.0, static_cast<double>(end - start) / 1e9);
-}
-double AttackRecord::MeanPps() const {
-  return static_cast<double>(packets) / DurationSeconds();
-}
-double AttackRecord::MeanBps() const {
-  return static_cast<double>(bytes) * 8 / DurationSeconds();
-}
 
 DdosDetector::DdosDetector(Config config, const Options& options)
     : config_(std::move(config)), options_(options) {
@@ -827,176 +706,6 @@ void DdosDetector::Finish() {
       }
     }
   }
-}
-
-AttackRecord DdosDetector::Finalize(const LiveAttack& live) const {
-  AttackRecord r = live.record;
-  const Evidence* ev = live.snapshot.get();
-  if (ev == nullptr && live.evidence >= 0) {
-    ev = evidence_[live.evidence].get();
-  }
-  std::array<uint64_t, kPacketClassCount> classes = live.classes;
-  const auto at = [&classes](PacketClass cls) -> uint64_t& {
-    return classes[static_cast<size_t>(cls)];
-  };
-  // Fold evidence that belongs to another vector: fragments of amplified responses, RSTs among
-  // reflected handshakes, handshakes under an HTTP flood.
-  // Only when the absorbing class is a real share (5%) of what it absorbs: a few DNS answers in
-  // the background must not turn a fragment flood into amplification.
-  const auto absorbs = [&at](PacketClass big, PacketClass small) {
-    return at(big) > 0 && at(big) * 20 >= at(small);
-  };
-  if (absorbs(PacketClass::kUdpAmpResponse, PacketClass::kFragment)) {
-    at(PacketClass::kUdpAmpResponse) += at(PacketClass::kFragment);
-    at(PacketClass::kFragment) = 0;
-  }
-  if (absorbs(PacketClass::kTcpSynAck, PacketClass::kTcpRst)) {
-    at(PacketClass::kTcpSynAck) += at(PacketClass::kTcpRst);
-    at(PacketClass::kTcpRst) = 0;
-  }
-  uint64_t total = 0;
-  for (const uint64_t n : classes) {
-    total += n;
-  }
-  if (total > 0 && static_cast<double>(at(PacketClass::kHttpRequest)) / total >= 0.05) {
-    for (const PacketClass cls : {PacketClass::kTcpSyn, PacketClass::kTcpAck,
-                                  PacketClass::kTcpPshAck, PacketClass::kTcpOther}) {
-      at(PacketClass::kHttpRequest) += at(cls);
-      at(cls) = 0;
-    }
-  }
-  std::vector<AttackVector> vectors;
-  const auto add = [&](Vector v, PacketClass cls, std::string service = {}) {
-    const uint64_t n = at(cls);
-    if (total > 0 && static_cast<double>(n) / total >= kVectorMinShare) {
-      vectors.push_back(AttackVector{v, std::move(service), n});
-    }
-  };
-  std::string amp_service = "udp";
-  if (ev != nullptr) {
-    size_t count = 0;
-    const auto ports = ev->udp_src_ports.Sorted(&count);
-    for (size_t i = 0; i < count; ++i) {
-      if (const auto name = AmplificationService(ports[i].key)) {
-        amp_service = std::string(*name);
-        break;
-      }
-    }
-  }
-  add(Vector::kSynFlood, PacketClass::kTcpSyn);
-  add(Vector::kTcpReflection, PacketClass::kTcpSynAck);
-  add(Vector::kRstFlood, PacketClass::kTcpRst);
-  add(Vector::kAckFlood, PacketClass::kTcpAck);
-  add(Vector::kTcpStomp, PacketClass::kTcpPshAck);
-  add(Vector::kHttpFlood, PacketClass::kHttpRequest);
-  add(Vector::kAmplification, PacketClass::kUdpAmpResponse, amp_service);
-  add(Vector::kVseFlood, PacketClass::kUdpVse);
-  add(Vector::kIcmpFlood, PacketClass::kIcmp);
-  add(Vector::kGreIpFlood, PacketClass::kGreIp);
-  add(Vector::kGreEthFlood, PacketClass::kGreEth);
-  add(Vector::kIpFragmentFlood, PacketClass::kFragment);
-  // Plain UDP: a service port below 1024 dominating from many (reflecting) sources is
-  // amplification from a service we do not know; one flow per source is udp_plain_flood; random
-  // ports are udp_flood.
-  Vector udp_vector = Vector::kUdpFlood;
-  std::string udp_service;
-  if (ev != nullptr) {
-    size_t count = 0;
-    const auto ports = ev->udp_src_ports.Sorted(&count);
-    const double flows = ev->udp_flows.Estimate();
-    const double sources = std::max(1.0, ev->udp_sources.Estimate());
-    if (count > 0 && ports[0].key < 1024 && sources >= kReflectionMinSources &&
-        static_cast<double>(ports[0].count) >=
-            0.8 * static_cast<double>(ev->udp_src_ports.Total())) {
-      udp_vector = Vector::kAmplification;
-      udp_service = fmt::format("udp/{}", ports[0].key);
-    } else if (flows / sources <= 2.0 &&
-               static_cast<double>(ev->udp_packets) / std::max(1.0, flows) >= 10.0) {
-      // Each source keeps to one 5-tuple and sends many packets on it: Mirai's udpplain.
-      // (A spoofed flood also has one flow per source, but one packet per flow.)
-      udp_vector = Vector::kUdpPlainFlood;
-    }
-  }
-  add(udp_vector, PacketClass::kUdp, udp_service);
-  std::stable_sort(
-      vectors.begin(), vectors.end(),
-      [](const AttackVector& a, const AttackVector& b) { return a.packets > b.packets; });
-  if (vectors.empty() && total > 0) {
-    // Nothing reached 10%: name the largest class that maps to a vector.
-    Vector best = Vector::kUdpFlood;
-    uint64_t best_count = 0;
-    for (size_t i = 0; i < kVectorCount; ++i) {
-      const PacketClass cls = VectorClass(static_cast<Vector>(i));
-      if (cls != PacketClass::kCount && at(cls) > best_count) {
-        best_count = at(cls);
-        best = static_cast<Vector>(i);
-      }
-    }
-    vectors.push_back(
-        AttackVector{best, best == Vector::kAmplification ? amp_service : "", best_count});
-  }
-  r.vectors = std::move(vectors);
-  r.distinct_sources = live.max_second_sources;
-  if (ev != nullptr) {
-    r.distinct_sources = std::max(r.distinct_sources, ev->sources.Estimate());
-    size_t count = 0;
-    const auto sources = ev->top_sources.Sorted(&count);
-    // Space-Saving over-counts by at most `error`: report what is guaranteed, so a spoofed
-    // flood shows no "top source" at all rather than invented ones.
-    // And a heavy hitter must carry at least 0.5% of the sampled packets: in a spoofed flood
-    // no source does, and listing single sampled packets would only mislead.
-    const uint64_t floor = ev->size_count / 200;
-    const auto guaranteed = [floor](const auto& entry) {
-      const uint64_t sure = entry.count - entry.error;
-      return sure > floor ? sure : uint64_t{0};
-    };
-    for (size_t i = 0; i < count && r.top_sources.size() < 10; ++i) {
-      if (guaranteed(sources[i]) > 0) {
-        r.top_sources.push_back({sources[i].key, guaranteed(sources[i])});
-      }
-    }
-    const auto sports = ev->src_ports.Sorted(&count);
-    for (size_t i = 0; i < count && r.top_source_ports.size() < 5; ++i) {
-      if (guaranteed(sports[i]) > 0) {
-        r.top_source_ports.push_back({sports[i].key, guaranteed(sports[i])});
-      }
-    }
-    const auto dports = ev->dst_ports.Sorted(&count);
-    for (size_t i = 0; i < count && r.top_destination_ports.size() < 5; ++i) {
-      if (guaranteed(dports[i]) > 0) {
-        r.top_destination_ports.push_back({dports[i].key, guaranteed(dports[i])});
-      }
-    }
-    const auto ttls = ev->ttls.Sorted(&count);
-    for (size_t i = 0; i < count; ++i) {
-      if (guaranteed(ttls[i]) > 0) {
-        r.top_ttls.push_back({ttls[i].key, guaranteed(ttls[i])});
-      }
-    }
-    const auto sizes = ev->sizes.Sorted(&count);
-    for (size_t i = 0; i < count; ++i) {
-      if (guaranteed(sizes[i]) > 0) {
-        r.top_sizes.push_back({sizes[i].key, guaranteed(sizes[i])});
-      }
-    }
-    if (ev->size_count > 0) {
-      r.ttl_min = ev->ttl_min;
-      r.ttl_max = ev->ttl_max;
-      r.size_min = ev->size_min;
-      r.size_max = ev->size_max;
-      r.size_mean = static_cast<double>(ev->size_sum) / static_cast<double>(ev->size_count);
-    }
-  }
-  return r;
-}
-
-std::vector<AttackRecord> DdosDetector::Attacks() const {
-  std::vector<AttackRecord> out;
-  out.reserve(attacks_.size());
-  for (const LiveAttack& live : attacks_) {
-    out.push_back(Finalize(live));
-  }
-  return out;
 }
 
 }  // namespace rampart

@@ -134,8 +134,8 @@ std::string ReportToText(const AnalysisReport& report) {
       }
     }
     out += fmt::format("  #{} {} {} {}: {}\n", a.id,
-                       a.direction == Direction::kIncoming ? "on" : "from",
-                       a.target_kind, a.target, vectors);
+                       a.direction == Direction::kIncoming ? "on" : "from", a.target_kind, a.target,
+                       vectors);
     out += fmt::format("     {} .. {}{}  detected after {:.3f} s\n", FormatIso8601(a.start),
                        FormatIso8601(a.end), a.ongoing ? " (ongoing)" : "",
                        static_cast<double>(a.detected_at - a.start) / 1e9);

@@ -1,5 +1,7 @@
 #include "track/address_index.h"
 
+#include "track/open_addressing.h"
+
 #include <cstring>
 #include <new>
 
@@ -81,21 +83,13 @@ uint32_t AddressIndex::FindOrInsert(const IpAddress& address, uint64_t hash, boo
 }
 
 void AddressIndex::Erase(const IpAddress& address, uint64_t hash) {
-  size_t hole = Probe(address, hash);
+  const size_t hole = Probe(address, hash);
   if (slots_[hole].family == 0) {
     return;  // not present
   }
   free_ids_.push_back(slots_[hole].id);
   --size_;
-  // Backward-shift deletion, as in HostTable.
-  for (size_t next = (hole + 1) & mask_; slots_[next].family != 0; next = (next + 1) & mask_) {
-    const size_t home = slots_[next].hash & mask_;
-    if (((next - home) & mask_) >= ((next - hole) & mask_)) {
-      slots_[hole] = slots_[next];
-      hole = next;
-    }
-  }
-  slots_[hole] = Slot{};
+  BackwardShiftErase(slots_, mask_, hole);
 }
 
 uint32_t AddressIndex::IdNear(uint64_t hash, size_t step) const {

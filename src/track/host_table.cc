@@ -1,5 +1,7 @@
 #include "track/host_table.h"
 
+#include "track/open_addressing.h"
+
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -95,20 +97,7 @@ void HostTable::Grow() {
 }
 
 void HostTable::EraseAt(size_t index) {
-  // Backward-shift deletion: pull later entries of the same probe run into the hole.
-  size_t hole = index;
-  size_t next = (hole + 1) & mask_;
-  while (slots_[next].family != 0) {
-    const size_t home = slots_[next].hash & mask_;
-    // Move `next` into the hole unless its home lies cyclically in (hole, next].
-    const bool home_after_hole = ((next - home) & mask_) < ((next - hole) & mask_);
-    if (!home_after_hole) {
-      slots_[hole] = slots_[next];
-      hole = next;
-    }
-    next = (next + 1) & mask_;
-  }
-  slots_[hole] = Slot{};
+  BackwardShiftErase(slots_, mask_, index);
   --size_;
 }
 

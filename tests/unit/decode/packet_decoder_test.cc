@@ -1003,11 +1003,8 @@ TEST(DecodeTcp, DataOffsetBeyondTheSegmentButNotBeyondASnaplenCut) {
   // A real 60-byte header whose options the snap length cut off is not malformed.
   TcpSpec with_options = tcp;
   with_options.options.assign(40, 1);  // 40 bytes of NOPs
-  std::vector<uint8_t> full = PacketBuilder()
-                                  .Ethernet(kEtherIpv4)
-                                  .Ip(V4Spec(), ip_proto::kTcp)
-                                  .Tcp(with_options)
-                                  .Finish();
+  std::vector<uint8_t> full =
+      PacketBuilder().Ethernet(kEtherIpv4).Ip(V4Spec(), ip_proto::kTcp).Tcp(with_options).Finish();
   RawPacket raw;
   raw.data = full.data();
   raw.cap_len = kEth + kIp4 + kTcp;
