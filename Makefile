@@ -67,6 +67,15 @@ demo: release
 	./build/release/rampart analyze --hosts 5 --config tests/data/config/example.yaml build/demo/carpet.pcap
 	@echo "### A 10x flash crowd of real clients: no attack"
 	./build/release/rampart analyze --hosts 3 build/demo/crowd.pcap | sed -n '/== Attacks/,/^$$/p'
+	@echo
+	@echo "### IoT botnet on a LAN: Mirai scanning, telnet brute force ending in a factory-default"
+	@echo "### login, FTP/HTTP default logins, report-back, C2 beacons, DNS to 8.8.8.8, a flood"
+	./build/release/rampart-gen iot --behaviour all --out build/demo/iot.pcap
+	./build/release/rampart analyze --hosts 3 --config tests/data/config/iot_lan.yaml build/demo/iot.pcap \
+		| sed -n '/== Attacks/,$$p'
+	@echo "### A real ping sweep (slips test 12)"
+	./build/release/rampart analyze --hosts 3 tests/data/captures/scans/slips_test12_icmp_portscan.pcap \
+		| sed -n '/== Infected/,$$p'
 
 bench: release
 	python3 bench/run_bench.py --build build/release --out build/bench

@@ -4,6 +4,7 @@
 //   read+decode+count  the Analyzer without detection (decode, DNS tap, protocol mix, hosts)
 //   read+decode+detect the Analyzer with the DDoS detector but no exact per-host table
 //   read+decode+count+detect  everything `rampart analyze` does per packet
+//   ...without iot  the same with the IoT-botnet taps off (their cost is the difference)
 //   libpcap         a plain pcap_next_ex loop (the floor any libpcap-based tool starts from)
 // Each is run `--repeat` times after a warm-up pass; the best run is reported, as JSON lines.
 #include <pcap/pcap.h>
@@ -67,13 +68,14 @@ Result RunDecode(const std::string& path) {
 }
 
 Result RunAnalyze(const std::string& path, size_t memcap, bool detect = true,
-                  bool count_hosts = true) {
+                  bool count_hosts = true, bool iot = true) {
   rampart::CaptureReader reader;
   std::string error;
   rampart::AnalyzerOptions options;
   options.host_memcap_bytes = memcap;
   options.detect = detect;
   options.count_hosts = count_hosts;
+  options.iot = iot;
   options.expected_hosts =
       std::getenv("EXPECTED_HOSTS") ? std::strtoull(std::getenv("EXPECTED_HOSTS"), nullptr, 10) : 0;
   const auto start = Clock::now();
@@ -87,7 +89,7 @@ Result RunAnalyze(const std::string& path, size_t memcap, bool detect = true,
     analyzer.Process(packet);
     ++result.packets;
   }
-  analyzer.Flush();
+  analyzer.Finish();
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   result.check = analyzer.hosts().Size() + analyzer.hosts().EvictedHosts() +
                  (analyzer.detector() != nullptr ? analyzer.detector()->Attacks().size() : 0);
@@ -158,11 +160,15 @@ int main(int argc, char** argv) {
   if (stages.find("count") != std::string::npos) {
     Report("read+decode+count", repeat, [&] { return RunAnalyze(path, memcap, false); });
   }
-  if (stages.find("detect") != std::string::npos) {
+  if (stages.find("detect") != std::string::npos && stages.find("noiot") == std::string::npos) {
     Report("read+decode+detect", repeat, [&] { return RunAnalyze(path, memcap, true, false); });
   }
   if (stages.find("full") != std::string::npos) {
     Report("read+decode+count+detect", repeat, [&] { return RunAnalyze(path, memcap, true); });
+  }
+  if (stages.find("noiot") != std::string::npos) {
+    Report("read+decode+count+detect without iot", repeat,
+           [&] { return RunAnalyze(path, memcap, true, true, false); });
   }
   if (stages.find("libpcap") != std::string::npos) {
     Report("libpcap pcap_next_ex", repeat, [&] { return RunLibpcap(path); });

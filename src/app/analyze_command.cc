@@ -14,6 +14,7 @@
 #include "core/prefix.h"
 #include "decode/packet_decoder.h"
 #include "engine/analyzer.h"
+#include "iot/credential_setup.h"
 #include "output/analysis_report.h"
 #include "output/report_json.h"
 #include "output/report_text.h"
@@ -116,7 +117,18 @@ int RunAnalyze(const AnalyzeOptions& options) {
     analyzer_options.config = std::move(*config);
   }
   analyzer_options.detect = options.detect;
+  analyzer_options.iot = options.iot && options.detect;  // --no-detect counts only
+  if (analyzer_options.iot && analyzer_options.config.iot.enabled) {
+    std::string credentials_error;
+    auto credentials = iot::CredentialsForConfig(analyzer_options.config.iot, &credentials_error);
+    if (!credentials) {
+      fmt::print(stderr, "rampart: {}: {}\n", options.config_path, credentials_error);
+      return exit_code::kUsage;
+    }
+    analyzer_options.credentials = std::move(*credentials);
+  }
   analyzer_options.host_memcap_bytes = options.host_memcap_bytes;
+  analyzer_options.hash_seed = options.seed;
   Analyzer analyzer(analyzer_options);
 
   ProgressBar progress(options.progress ? captures.TotalBytes() : 0);
@@ -146,6 +158,11 @@ int RunAnalyze(const AnalyzeOptions& options) {
   if (const DdosDetector* detector = analyzer.detector()) {
     report.attacks = detector->Attacks();
     report.detector = detector->stats();
+  }
+
+  if (const iot::IotMonitor* iot = analyzer.iot()) {
+    report.iot = iot->Findings(report.attacks);
+    report.show_default_passwords = options.show_default_passwords;
   }
 
   if (!options.samples_dir.empty()) {

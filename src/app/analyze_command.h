@@ -15,6 +15,9 @@ struct AnalyzeOptions {
   std::string samples_dir;  // write each attack's first packets here (pcap per attack)
   size_t samples_per_attack = 1000;
   bool detect = true;
+  bool iot = true;                      // the IoT-botnet taps
+  bool show_default_passwords = false;  // print matched default passwords unmasked
+  uint64_t seed = 0;                    // hash seed of every table and sketch; 0 = random
 };
 
 //! Exit codes of `rampart analyze` (docs/report.md).

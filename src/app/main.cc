@@ -50,6 +50,13 @@ int Main(int argc, char** argv) {
   analyze_cmd->add_option("--config", analyze.config_path,
                           "YAML configuration (docs/configuration.md)");
   analyze_cmd->add_flag("!--no-detect", analyze.detect, "Count only; do not run the detectors");
+  analyze_cmd->add_flag("!--no-iot", analyze.iot,
+                        "Do not run the IoT-botnet taps (scans, logins, infected devices)");
+  analyze_cmd->add_flag("--show-default-passwords", analyze.show_default_passwords,
+                        "Print matched factory-default passwords instead of masking them");
+  analyze_cmd->add_option("--seed", analyze.seed,
+                          "Hash seed of the tables and sketches (default: random per run); a "
+                          "fixed seed makes estimates repeat exactly");
   analyze_cmd->add_option("--samples", analyze.samples_dir,
                           "Write each attack's first packets to DIR/attack-ID.pcap");
 

@@ -69,6 +69,50 @@ struct Hostgroup {
   std::vector<Prefix> prefixes;
 };
 
+//! One extra default credential from the config (`iot.default_credentials`).
+struct CredentialEntry {
+  std::string user;
+  std::string password;
+};
+
+//! The IoT-botnet taps (docs/iot.md): scans, cleartext logins, brute force, infected devices.
+struct IotSettings {
+  bool enabled = true;
+  //! A source that probes at least this many distinct destinations (horizontal) or ports
+  //! (vertical) within `scan_window_s`, mostly unanswered, is a scanner (Zeek's scan.zeek
+  //! defaults: 25 hosts, 15 ports, 5 minutes).
+  uint32_t scan_min_targets = 25;
+  uint32_t scan_min_ports = 15;
+  double scan_window_s = 300;
+  //! Echo requests to this many distinct addresses within the window are a ping sweep,
+  //! answered or not (a sweep of a live LAN is mostly answered).
+  uint32_t ping_sweep_min_targets = 16;
+  //! Mirai fingerprint SYNs (sequence number = destination address) that make a scanner on
+  //! their own.
+  uint32_t mirai_min_probes = 3;
+  //! Failed cleartext logins, or short sessions to an encrypted login service, from one source
+  //! within `brute_force_window_s` that make a brute force.
+  uint32_t brute_force_min_failures = 5;
+  uint32_t brute_force_min_sessions = 20;
+  double brute_force_window_s = 300;
+  //! Server ports whose sessions are reassembled and parsed (and watched for brute force).
+  std::vector<uint16_t> telnet_ports = {23, 2323};
+  std::vector<uint16_t> ftp_ports = {21};
+  std::vector<uint16_t> http_ports = {80, 81, 8000, 8080, 8081, 8888};
+  std::vector<uint16_t> pop3_ports = {110};
+  std::vector<uint16_t> imap_ports = {143};
+  std::vector<uint16_t> encrypted_login_ports = {22, 992, 3389};
+  //! Bounded reassembly: at most this many sessions, and this many bytes per direction.
+  uint32_t max_sessions = 16384;
+  uint32_t session_bytes = 4096;
+  //! Credentials added to the shipped list, inline and from a file in its format.
+  std::vector<CredentialEntry> default_credentials;
+  std::string default_credentials_file;
+  //! The resolvers inside hosts must use; DNS from an inside host to any other outside address
+  //! is evidence. Empty: the rule is off.
+  std::vector<Prefix> local_resolvers;
+};
+
 struct Config {
   //! Protected prefixes. Empty = every address is protected (incoming); for the outgoing
   //! direction, empty means RFC 1918 and ULA space counts as inside.
@@ -91,6 +135,7 @@ struct Config {
   double baseline_warmup_s = 60;
   double baseline_floor_pps = 5000;
   double baseline_sigmas = 6;
+  IotSettings iot;
 };
 
 struct ConfigError {

@@ -19,6 +19,15 @@ class LinearCounter {
     const auto bit = static_cast<uint32_t>(hash >> 54);  // top 10 bits
     words_[bit >> 6] |= uint64_t{1} << (bit & 63);
   }
+  //! Add() that tells whether the item set a new bit: callers that count those know a lower
+  //! bound of the distinct items without calling Estimate().
+  bool AddNew(uint64_t hash) {
+    const auto bit = static_cast<uint32_t>(hash >> 54);
+    const uint64_t mask = uint64_t{1} << (bit & 63);
+    const bool fresh = (words_[bit >> 6] & mask) == 0;
+    words_[bit >> 6] |= mask;
+    return fresh;
+  }
   void Clear() { words_.fill(0); }
   double Estimate() const {
     uint32_t set = 0;

@@ -12,6 +12,11 @@ Analyzer::Analyzer(const AnalyzerOptions& options)
     detector_options.hash_seed = options.hash_seed;
     detector_ = std::make_unique<DdosDetector>(options.config, detector_options);
   }
+  if (options.iot && options.config.iot.enabled) {
+    iot_ = std::make_unique<iot::IotMonitor>(
+        options.config, options.credentials ? *options.credentials : iot::CredentialList::Builtin(),
+        options.hash_seed);
+  }
   if (options.expected_hosts != 0) {
     hosts_.Reserve(options.expected_hosts);
   }

@@ -2,6 +2,7 @@
 #include <array>
 #include <cstddef>
 #include <memory>
+#include <optional>
 
 #include "capture/raw_packet.h"
 #include "decode/decode_events.h"
@@ -10,6 +11,8 @@
 #include "decode/packet_meta.h"
 #include "detect/ddos_detector.h"
 #include "detect/packet_class.h"
+#include "iot/credentials.h"
+#include "iot/iot_monitor.h"
 #include "track/host_table.h"
 #include "track/traffic_summary.h"
 
@@ -22,6 +25,9 @@ struct AnalyzerOptions {
   Config config = DefaultConfig();             // what detection protects and how
   bool detect = true;                          // run the DDoS detector
   bool count_hosts = true;                     // keep the exact per-address table
+  bool iot = true;                             // run the IoT-botnet taps (config.iot.enabled too)
+  //! The default-credential list for the login taps; the shipped list when unset.
+  std::optional<iot::CredentialList> credentials;
 };
 
 //! One worker's pipeline: decode each frame into a PacketMeta, run the protocol taps that need the
@@ -42,6 +48,9 @@ class Analyzer {
     if (detector_) {
       detector_->Observe(meta, ClassifyPacket(meta, packet.data, packet.cap_len));
     }
+    if (iot_) {
+      iot_->Observe(meta, packet);
+    }
     if (++batch_size_ == kBatch) {
       Flush();
     }
@@ -59,9 +68,14 @@ class Analyzer {
     if (detector_) {
       detector_->Finish();
     }
+    if (iot_) {
+      iot_->Finish();
+    }
   }
   //! The detector, or nullptr when detection is off.
   const DdosDetector* detector() const { return detector_.get(); }
+  //! The IoT taps, or nullptr when they are off.
+  const iot::IotMonitor* iot() const { return iot_.get(); }
 
   const HostTable& hosts() const { return hosts_; }
   const TrafficSummary& summary() const { return summary_; }
@@ -79,6 +93,7 @@ class Analyzer {
   HostTable hosts_;
   DnsMessage dns_;
   std::unique_ptr<DdosDetector> detector_;
+  std::unique_ptr<iot::IotMonitor> iot_;
   bool count_hosts_ = true;
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -7,6 +8,7 @@
 #include "decode/decode_events.h"
 #include "detect/attack.h"
 #include "detect/ddos_detector.h"
+#include "iot/iot_findings.h"
 #include "track/host_table.h"
 #include "track/traffic_summary.h"
 
@@ -24,6 +26,8 @@ struct AnalysisReport {
   size_t host_table_bytes = 0;
   std::vector<AttackRecord> attacks;
   DetectorStats detector;
+  std::optional<iot::IotFindings> iot;  // absent when the IoT taps were off
+  bool show_default_passwords = false;
 
   bool Damaged() const;
 };

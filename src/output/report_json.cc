@@ -2,6 +2,7 @@
 
 #include "capture/link_type.h"
 #include "core/timestamp.h"
+#include "output/report_iot.h"
 
 #include <cmath>
 
@@ -170,14 +171,18 @@ nlohmann::ordered_json ReportToJson(const AnalysisReport& report) {
   capture["detector"] = Json{{"table_full_packets", report.detector.table_full},
                              {"evidence_exhausted", report.detector.evidence_exhausted},
                              {"evicted_targets", report.detector.evicted_targets}};
-  return Json{{"capture", capture},
-              {"hosts", hosts},
-              {"attacks", attacks},
-              {"scans", Json::array()},
-              {"brute_force", Json::array()},
-              {"infected_devices", Json::array()},
-              {"default_credentials", Json::array()},
-              {"dns_attacks", Json::array()}};
+  Json out{{"capture", capture},
+           {"hosts", hosts},
+           {"attacks", attacks},
+           {"scans", Json::array()},
+           {"brute_force", Json::array()},
+           {"infected_devices", Json::array()},
+           {"default_credentials", Json::array()},
+           {"dns_attacks", Json::array()}};
+  if (report.iot) {
+    AddIotJson(*report.iot, report.show_default_passwords, out);
+  }
+  return out;
 }
 
 }  // namespace rampart

@@ -3,6 +3,7 @@
 //   rampart-gen flood --packets 10000000 --sources random --out flood.pcap
 //   rampart-gen layers --out-dir tests/data/generated
 //   rampart-gen scenario --vector syn_flood --attack-pps 20000 --out syn.pcap
+//   rampart-gen iot --behaviour mirai_scan,public_dns --out iot.pcap
 //
 // The flood scenario writes minimum-size (60-byte) Ethernet/IPv4/UDP frames at a fixed packet
 // rate, from uniformly random sources (or a pool of N), to a few destinations. It is the input
@@ -10,9 +11,14 @@
 //
 // The scenario subcommand writes benign background traffic (web, DNS, NTP), an optional flash
 // crowd and an optional attack of one vector with Mirai's packet shapes (scenario/scenario.h).
+//
+// The iot subcommand writes IoT-botnet behaviours (Mirai scanning, telnet brute force, logins
+// with default credentials, report-back, C2 beacons, ...) among normal LAN traffic
+// (scenario/iot_scenario.h).
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -21,6 +27,7 @@
 #include "capture/link_type.h"
 #include "capture/pcap_writer.h"
 #include "core/prefix.h"
+#include "scenario/iot_scenario.h"
 #include "scenario/layer_zoo.h"
 #include "scenario/packet_builder.h"
 #include "scenario/scenario.h"
@@ -203,6 +210,100 @@ int RunScenario(ScenarioArgs& args) {
   return 0;
 }
 
+std::string BehaviourNames() {
+  using rampart::scenario::IotBehaviour;
+  std::string names;
+  for (size_t i = 0; i < static_cast<size_t>(IotBehaviour::kCount); ++i) {
+    names += (i == 0 ? "" : ", ") + std::string(IotBehaviourName(static_cast<IotBehaviour>(i)));
+  }
+  return names + ", all";
+}
+
+struct IotArgs {
+  rampart::scenario::IotScenarioOptions options;
+  std::vector<std::string> behaviours;
+  double duration_s = 0;
+  double scan_duration_s = 0;
+  CLI::Option* duration = nullptr;
+  CLI::Option* scan_duration = nullptr;
+  CLI::Option* flood_duration = nullptr;
+};
+
+void AddIotOptions(CLI::App* cmd, IotArgs& args) {
+  rampart::scenario::IotScenarioOptions& o = args.options;
+  cmd->add_option("--behaviour", args.behaviours,
+                  "Behaviours, comma-separated: " + BehaviourNames())
+      ->delimiter(',')
+      ->required();
+  cmd->add_option("--out", o.out, "Output capture file (- for stdout)")->required();
+  cmd->add_option("--seed", o.seed, "Random seed: the same seed writes the same file")
+      ->capture_default_str();
+  cmd->add_option("--start", o.start_s, "Time of the first packet, Unix seconds")
+      ->capture_default_str();
+  args.duration = cmd->add_option(
+      "--duration", args.duration_s,
+      "Seconds of background traffic (default 420 with c2_beacon, 100 with ssh_bruteforce, "
+      "else 60)");
+  cmd->add_option("--background-pps", o.background_pps,
+                  "Benign LAN packets per second (web, DNS, NTP); 0 for none")
+      ->capture_default_str();
+  cmd->add_option("--scan-pps", o.scan_pps, "mirai_scan SYNs per second")->capture_default_str();
+  args.scan_duration = cmd->add_option("--scan-duration", args.scan_duration_s,
+                                       "mirai_scan seconds (default: the duration; 60 for all)");
+  args.flood_duration = cmd->add_option("--flood-duration", o.flood_duration_s,
+                                        "outgoing_flood seconds (default 10; 2 for all)");
+}
+
+int RunIot(IotArgs& args) {
+  using rampart::scenario::IotBehaviour;
+  rampart::scenario::IotScenarioOptions& o = args.options;
+  bool all = false;
+  for (const std::string& name : args.behaviours) {
+    if (name == "all") {
+      all = true;
+      continue;
+    }
+    const auto behaviour = rampart::scenario::IotBehaviourFromName(name);
+    if (!behaviour) {
+      fmt::print(stderr, "rampart-gen: unknown behaviour '{}'; valid behaviours: {}\n", name,
+                 BehaviourNames());
+      return 2;
+    }
+    if (std::find(o.behaviours.begin(), o.behaviours.end(), *behaviour) == o.behaviours.end()) {
+      o.behaviours.push_back(*behaviour);
+    }
+  }
+  if (all) {
+    o.behaviours.clear();
+    for (size_t i = 0; i < static_cast<size_t>(IotBehaviour::kCount); ++i) {
+      o.behaviours.push_back(static_cast<IotBehaviour>(i));
+    }
+    // Keeps the capture under 20 MB.
+    if (args.scan_duration->count() == 0) {
+      o.scan_duration_s = 60;
+    }
+    if (args.flood_duration->count() == 0) {
+      o.flood_duration_s = 2;
+    }
+  }
+  if (args.duration->count() > 0) {
+    o.duration_s = args.duration_s;
+  }
+  if (args.scan_duration->count() > 0) {
+    o.scan_duration_s = args.scan_duration_s;
+  }
+  std::string error;
+  if (!rampart::scenario::ValidateIotScenario(o, &error)) {
+    fmt::print(stderr, "rampart-gen: {}\n", error);
+    return 2;
+  }
+  if (!rampart::scenario::WriteIotScenario(o, &error)) {
+    fmt::print(stderr, "rampart-gen: {}\n", error);
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -225,7 +326,14 @@ int main(int argc, char** argv) {
   CLI::App* scenario_cmd = app.add_subcommand(
       "scenario", "Background traffic, a flash crowd and an attack of one vector");
   AddScenarioOptions(scenario_cmd, scenario);
+  IotArgs iot;
+  CLI::App* iot_cmd = app.add_subcommand(
+      "iot", "IoT-botnet behaviours (scans, brute force, default logins, C2) among LAN traffic");
+  AddIotOptions(iot_cmd, iot);
   CLI11_PARSE(app, argc, argv);
+  if (iot_cmd->parsed()) {
+    return RunIot(iot);
+  }
   if (scenario_cmd->parsed()) {
     return RunScenario(scenario);
   }
