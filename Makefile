@@ -15,7 +15,7 @@ DEBIAN_PACKAGES := build-essential cmake ninja-build ccache pkg-config python3 \
 	libpcap-dev nlohmann-json3-dev libcli11-dev libfmt-dev libyaml-cpp-dev \
 	libgtest-dev libgmock-dev libbenchmark-dev \
 	clang-14 libclang-rt-14-dev llvm-14 clang-format clang-tidy \
-	tshark tcpdump
+	tshark tcpdump libpsl-dev publicsuffix
 
 .PHONY: deps release debug test demo bench fuzz format tidy clean
 
@@ -73,6 +73,13 @@ demo: release
 	./build/release/rampart-gen iot --behaviour all --out build/demo/iot.pcap
 	./build/release/rampart analyze --hosts 3 --config tests/data/config/iot_lan.yaml build/demo/iot.pcap \
 		| sed -n '/== Attacks/,$$p'
+	@echo "### DNS water torture seen at an ISP's resolver: the zone, the infected clients; a retry"
+	@echo "### storm, random-label CDN names and a DNS tunnel in the same capture are told apart"
+	./build/release/rampart-gen dns --behaviour all --vantage resolver --out build/demo/dns.pcap
+	./build/release/rampart analyze --hosts 3 build/demo/dns.pcap | sed -n '/== Attacks/,/== Infected/p'
+	@echo "### A real DNS tunnel (nDPI test capture)"
+	./build/release/rampart analyze --hosts 3 tests/data/captures/attacks/ndpi_dns_tunnel_skullseclabs.pcap \
+		| sed -n '/== DNS/,$$p'
 	@echo "### A real ping sweep (slips test 12)"
 	./build/release/rampart analyze --hosts 3 tests/data/captures/scans/slips_test12_icmp_portscan.pcap \
 		| sed -n '/== Infected/,$$p'

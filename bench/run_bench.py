@@ -111,6 +111,15 @@ def main():
                          f"{args.packets / secs / 1e6:.1f} M | {secs * 1e9 / args.packets:.1f} | |")
     table = "\n".join(lines)
     iot_table = iot_overhead(gen, bench, args)
+    dns_rows = subprocess.run(pinned([os.path.join(args.build, "bench", "dns_bench")]),
+                              check=True, capture_output=True, text=True).stdout
+    dns_lines = ["| case | DNS messages | ns/message | zones tracked / evicted | detector memory |",
+                 "|---|---:|---:|---:|---:|"]
+    for line in dns_rows.splitlines():
+        row = json.loads(line)
+        dns_lines.append(f"| {row['case']} | {row['messages']:,} | {row['ns_per_message']:.0f} | "
+                         f"{row['zones']:,} / {row['zones_evicted']:,} | "
+                         f"{row['detector_mib']:.1f} MiB |")
     latency = subprocess.run([os.path.join(args.build, "bench", "detection_latency_bench")],
                              check=True, capture_output=True, text=True).stdout
     latency_lines = ["| flood vs syn_flood threshold | detected | mean latency | worst latency |",
@@ -125,7 +134,8 @@ def main():
     report = (f"## Pipeline, {args.packets:,} minimum-size (60-byte) frames, best of "
               f"{args.repeat}\n\n{table}\n\n## Detection latency (packet time, onset at 10 "
               f"phases of a second)\n\n" + "\n".join(latency_lines) +
-              f"\n\n## IoT taps on ordinary traffic\n\n{iot_table}" + f"\n\n## Components (Google Benchmark)\n\n```\n{micro}```\n")
+              f"\n\n## IoT taps on ordinary traffic\n\n{iot_table}" +
+              "\n## DNS water-torture detector\n\n" + "\n".join(dns_lines) + f"\n\n## Components (Google Benchmark)\n\n```\n{micro}```\n")
     with open(os.path.join(args.out, "results.md"), "w") as f:
         f.write(report)
     print(report)

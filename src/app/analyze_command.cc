@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -160,8 +161,39 @@ int RunAnalyze(const AnalyzeOptions& options) {
     report.detector = detector->stats();
   }
 
+  std::vector<iot::IotMonitor::ExtraEvidence> dns_evidence;
+  if (const dnsmon::DnsMonitor* dns = analyzer.dns()) {
+    // Water tortures join the attacks, numbered after the detector's.
+    std::vector<dnsmon::DnsFinding> findings = dns->Findings();
+    std::vector<AttackRecord> records = dns->Attacks();
+    uint32_t next_id = 1;
+    for (const AttackRecord& a : report.attacks) {
+      next_id = std::max(next_id, a.id + 1);
+    }
+    size_t record = 0;
+    for (dnsmon::DnsFinding& f : findings) {
+      for (const IpAddress& client : f.inside_clients) {
+        dns_evidence.push_back(
+            {client,
+             f.kind == "water_torture" ? iot::EvidenceKind::kDnsWaterTorture
+                                       : iot::EvidenceKind::kDnsTunnel,
+             f.start,
+             fmt::format("{} under {}",
+                         f.kind == "water_torture" ? "sent random-name queries of a water torture"
+                                                   : "sent long high-entropy names",
+                         f.zone)});
+      }
+      if (f.kind == "water_torture" && record < records.size()) {
+        f.attack_id = next_id;
+        records[record].id = next_id++;
+        report.attacks.push_back(records[record++]);
+      }
+    }
+    report.dns = std::move(findings);
+    report.dns_stats = dns->stats();
+  }
   if (const iot::IotMonitor* iot = analyzer.iot()) {
-    report.iot = iot->Findings(report.attacks);
+    report.iot = iot->Findings(report.attacks, dns_evidence);
     report.show_default_passwords = options.show_default_passwords;
   }
 

@@ -113,6 +113,33 @@ struct IotSettings {
   std::vector<Prefix> local_resolvers;
 };
 
+//! Per-zone overrides of the DNS detector (`dns.zones`).
+struct DnsZoneOverride {
+  std::string zone;     // registrable domain, lower case
+  double min_qps = 0;   // 0 = the default
+  bool ignore = false;  // never judged (a known disposable-name zone)
+};
+
+//! DNS water torture and tunnel detection (docs/dns.md). Defaults follow PowerDNS Defender's
+//! PRSD module (mirai-facts.md §4.1) where it has one.
+struct DnsSettings {
+  bool enabled = true;
+  double window_s = 5;              // each zone is judged at the end of every window
+  double min_qps = 100;             // queries per second for the zone
+  uint32_t min_names = 50;          // distinct names in the window
+  double max_queries_per_name = 2;  // more is the same names asked again: a retry storm
+  double min_new_share = 0.5;       // share of queries for names never seen before
+  double min_failure_ratio = 0.8;   // queries not resolved (NXDOMAIN, SERVFAIL, unanswered)
+  uint32_t min_responses = 20;      // responses needed to judge the NXDOMAIN share
+  //! Without responses (a capture of one direction), random-looking labels must make this share
+  //! of the queries and the rate must be this many times min_qps.
+  double min_random_share = 0.8;
+  double no_response_factor = 5;
+  uint32_t max_zones = 65536;                 // zones tracked at once (least active evicted)
+  std::vector<std::string> exclude_suffixes;  // names under these are never judged
+  std::vector<DnsZoneOverride> zones;
+};
+
 struct Config {
   //! Protected prefixes. Empty = every address is protected (incoming); for the outgoing
   //! direction, empty means RFC 1918 and ULA space counts as inside.
@@ -136,6 +163,7 @@ struct Config {
   double baseline_floor_pps = 5000;
   double baseline_sigmas = 6;
   IotSettings iot;
+  DnsSettings dns;
 };
 
 struct ConfigError {

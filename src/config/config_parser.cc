@@ -36,12 +36,14 @@ class Parser : public ParserBase {
     std::optional<Field> thresholds;
     std::optional<Field> hostgroups;
     std::optional<Field> iot;
+    std::optional<Field> dns;
     ForEachKey(Field{"configuration", root, root}, "", kTopKeys, [&](const Field& f) {
       std::optional<Field>& slot = f.name == "networks"     ? networks
                                    : f.name == "whitelist"  ? whitelist
                                    : f.name == "detection"  ? detection
                                    : f.name == "thresholds" ? thresholds
                                    : f.name == "iot"        ? iot
+                                   : f.name == "dns"        ? dns
                                                             : hostgroups;
       slot.emplace(f);
     });
@@ -76,6 +78,9 @@ class Parser : public ParserBase {
     }
     if (iot) {
       ParseIotSection(*this, *iot, config.iot);
+    }
+    if (dns) {
+      ParseDnsSection(*this, *dns, config.dns);
     }
   }
 

@@ -25,8 +25,22 @@ namespace rampart::config_internal {
 
 using KeyList = std::span<const std::string_view>;
 
-inline constexpr std::string_view kTopKeys[] = {"networks",   "whitelist",  "detection",
-                                                "thresholds", "hostgroups", "iot"};
+inline constexpr std::string_view kTopKeys[] = {
+    "networks", "whitelist", "detection", "thresholds", "hostgroups", "iot", "dns"};
+inline constexpr std::string_view kDnsKeys[] = {"enabled",
+                                                "window",
+                                                "min_qps",
+                                                "min_names",
+                                                "max_queries_per_name",
+                                                "min_new_share",
+                                                "min_failure_ratio",
+                                                "min_responses",
+                                                "min_random_share",
+                                                "no_response_factor",
+                                                "max_zones",
+                                                "exclude_suffixes",
+                                                "zones"};
+inline constexpr std::string_view kDnsZoneKeys[] = {"zone", "min_qps", "ignore"};
 inline constexpr std::string_view kIotKeys[] = {"enabled",
                                                 "scans",
                                                 "brute_force",
@@ -133,6 +147,8 @@ inline std::span<const Section> Sections() {
       {"iot.ports", kIotPortKeys},
       {"iot.sessions", kIotSessionKeys},
       {"an iot.default_credentials entry", kCredentialKeys},
+      {"dns", kDnsKeys},
+      {"a dns.zones entry", kDnsZoneKeys},
   };
   return kSections;
 }
@@ -265,6 +281,8 @@ struct PrefixAt {
 class ParserBase;
 //! The `iot` section (config_parser_iot.cc).
 void ParseIotSection(ParserBase& parser, const Field& section, IotSettings& iot);
+//! The `dns` section (config_parser_dns.cc).
+void ParseDnsSection(ParserBase& parser, const Field& section, DnsSettings& dns);
 
 class ParserBase {
  public:

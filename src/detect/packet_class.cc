@@ -4,6 +4,9 @@
 
 namespace rampart {
 namespace {
+// IP datagram size from which a DNS answer is an amplification candidate: 512 bytes of DNS
+// (the classic UDP limit) plus IPv4 and UDP headers.
+constexpr uint16_t kLargeDnsAnswer = 540;
 
 struct Service {
   uint16_t port;
@@ -82,8 +85,13 @@ PacketClass ClassifyPacket(const PacketMeta& meta, const uint8_t* frame, uint32_
       if (!meta.Has(meta_flag::kHasPorts)) {
         return PacketClass::kUdp;
       }
-      // A response from a service port to a high port; queries to the service are not.
-      if (meta.dst_port >= 1024 && AmplificationService(meta.src_port).has_value()) {
+      // A response from a service port to a high port; queries to the service are not. A DNS
+      // answer counts only when it is large (ANY, TXT, RRSIG answers; over the classic 512-byte
+      // limit, or fragmented): a resolver's ordinary answers from many authoritative servers
+      // are not an amplification.
+      if (meta.dst_port >= 1024 && AmplificationService(meta.src_port).has_value() &&
+          (meta.src_port != 53 || meta.ip_total_len >= kLargeDnsAnswer ||
+           meta.Has(meta_flag::kFragment))) {
         return PacketClass::kUdpAmpResponse;
       }
       if (meta.dst_port == 27015 && StartsWith(payload, payload_len, "\xff\xff\xff\xffT")) {

@@ -2,6 +2,8 @@
 
 #include "core/hash.h"
 
+#include <algorithm>
+
 namespace rampart {
 
 Analyzer::Analyzer(const AnalyzerOptions& options)
@@ -17,6 +19,9 @@ Analyzer::Analyzer(const AnalyzerOptions& options)
         options.config, options.credentials ? *options.credentials : iot::CredentialList::Builtin(),
         options.hash_seed);
   }
+  if (options.detect && options.config.dns.enabled) {
+    dns_ = std::make_unique<dnsmon::DnsMonitor>(options.config, options.hash_seed);
+  }
   if (options.expected_hosts != 0) {
     hosts_.Reserve(options.expected_hosts);
   }
@@ -27,8 +32,11 @@ void Analyzer::TapDns(const RawPacket& packet, const PacketMeta& meta) {
       static_cast<uint32_t>(meta.payload_offset) + meta.payload_len > packet.cap_len) {
     return;
   }
-  if (ParseDns(packet.data + meta.payload_offset, meta.payload_len, dns_, decode_stats_)) {
-    summary_.CountDns(dns_);
+  if (ParseDns(packet.data + meta.payload_offset, meta.payload_len, dns_message_, decode_stats_)) {
+    summary_.CountDns(dns_message_);
+    if (dns_ && (meta.src_port == 53 || meta.dst_port == 53)) {
+      dns_->Observe(meta, dns_message_);
+    }
   } else {
     summary_.dns_malformed++;
   }

@@ -11,6 +11,7 @@
 #include "decode/packet_meta.h"
 #include "detect/ddos_detector.h"
 #include "detect/packet_class.h"
+#include "dnsmon/dns_monitor.h"
 #include "iot/credentials.h"
 #include "iot/iot_monitor.h"
 #include "track/host_table.h"
@@ -41,6 +42,7 @@ class Analyzer {
   void Process(const RawPacket& packet) {
     PacketMeta& meta = batch_[batch_size_];
     DecodePacket(packet, meta, decode_stats_);
+    last_ts_ = packet.ts_ns > last_ts_ ? packet.ts_ns : last_ts_;
     if (IsDnsCandidate(meta)) {
       TapDns(packet, meta);
     }
@@ -71,11 +73,16 @@ class Analyzer {
     if (iot_) {
       iot_->Finish();
     }
+    if (dns_) {
+      dns_->Finish(last_ts_);
+    }
   }
   //! The detector, or nullptr when detection is off.
   const DdosDetector* detector() const { return detector_.get(); }
   //! The IoT taps, or nullptr when they are off.
   const iot::IotMonitor* iot() const { return iot_.get(); }
+  //! The DNS water-torture detector, or nullptr when it is off.
+  const dnsmon::DnsMonitor* dns() const { return dns_.get(); }
 
   const HostTable& hosts() const { return hosts_; }
   const TrafficSummary& summary() const { return summary_; }
@@ -91,9 +98,11 @@ class Analyzer {
   DecodeStats decode_stats_;
   TrafficSummary summary_;
   HostTable hosts_;
-  DnsMessage dns_;
+  DnsMessage dns_message_;
   std::unique_ptr<DdosDetector> detector_;
   std::unique_ptr<iot::IotMonitor> iot_;
+  std::unique_ptr<dnsmon::DnsMonitor> dns_;
+  TimestampNs last_ts_ = 0;  // for the DNS detector's end of data
   bool count_hosts_ = true;
 };
 

@@ -27,6 +27,8 @@ constexpr std::array<KindInfo, static_cast<size_t>(EvidenceKind::kCount)> kKinds
     {"c2_unanswered", 15},
     {"dns_policy", 10},
     {"default_credentials", 20},
+    {"dns_water_torture", 40},
+    {"dns_tunnel", 20},
 }};
 
 }  // namespace

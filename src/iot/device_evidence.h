@@ -30,6 +30,8 @@ enum class EvidenceKind : uint8_t {
   kC2Unanswered,        // SYNs repeated to the same few addresses, never answered
   kDnsPolicy,           // DNS straight to an outside resolver the policy does not allow
   kDefaultCredentials,  // still accepts a factory-default login
+  kDnsWaterTorture,     // sent random-subdomain queries of a water torture
+  kDnsTunnel,           // sent long high-entropy names: a suspected DNS tunnel
   kCount
 };
 std::string_view EvidenceKindName(EvidenceKind kind);

@@ -82,7 +82,8 @@ void IotMonitor::Finish() {
   signals_.Finish();
 }
 
-IotFindings IotMonitor::Findings(const std::vector<AttackRecord>& attacks) const {
+IotFindings IotMonitor::Findings(const std::vector<AttackRecord>& attacks,
+                                 const std::vector<ExtraEvidence>& extra) const {
   IotFindings out;
   tcp_scans_.Collect(out.scans);
   icmp_scans_.Collect(out.scans);
@@ -120,6 +121,11 @@ IotFindings IotMonitor::Findings(const std::vector<AttackRecord>& attacks) const
                     attack.vectors.empty() ? std::string("a flood")
                                            : std::string(VectorName(attack.vectors[0].vector)),
                     attack.peak_pps, attack.id));
+  }
+  for (const ExtraEvidence& e : extra) {
+    if (inside_.Contains(e.device)) {
+      evidence.Add(e.device, e.kind, e.ts, e.detail);
+    }
   }
   out.infected_devices = evidence.Devices();
   out.stats = stats_;

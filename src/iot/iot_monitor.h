@@ -8,6 +8,7 @@
 // queries (when a resolver policy is set) and packets of the watched login ports.
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "capture/raw_packet.h"
@@ -56,8 +57,17 @@ class IotMonitor {
   }
   //! Ends open sessions and turns accumulated signals into evidence.
   void Finish();
+  //! Evidence another detector found against a device (the DNS detector's water-torture
+  //! clients, say).
+  struct ExtraEvidence {
+    IpAddress device;
+    EvidenceKind kind = EvidenceKind::kDnsWaterTorture;
+    TimestampNs ts = 0;
+    std::string detail;
+  };
   //! The findings; `attacks` (the DDoS detector's) adds outgoing floods as device evidence.
-  IotFindings Findings(const std::vector<AttackRecord>& attacks) const;
+  IotFindings Findings(const std::vector<AttackRecord>& attacks,
+                       const std::vector<ExtraEvidence>& extra = {}) const;
 
   const CredentialList& credentials() const { return credentials_; }
 

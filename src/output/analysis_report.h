@@ -8,6 +8,7 @@
 #include "decode/decode_events.h"
 #include "detect/attack.h"
 #include "detect/ddos_detector.h"
+#include "dnsmon/dns_findings.h"
 #include "iot/iot_findings.h"
 #include "track/host_table.h"
 #include "track/traffic_summary.h"
@@ -28,6 +29,8 @@ struct AnalysisReport {
   DetectorStats detector;
   std::optional<iot::IotFindings> iot;  // absent when the IoT taps were off
   bool show_default_passwords = false;
+  std::optional<std::vector<dnsmon::DnsFinding>> dns;  // absent when the DNS detector was off
+  dnsmon::DnsStats dns_stats;
 
   bool Damaged() const;
 };

@@ -2,6 +2,7 @@
 
 #include "capture/link_type.h"
 #include "core/timestamp.h"
+#include "output/report_dns.h"
 #include "output/report_iot.h"
 
 #include <cmath>
@@ -181,6 +182,9 @@ nlohmann::ordered_json ReportToJson(const AnalysisReport& report) {
            {"dns_attacks", Json::array()}};
   if (report.iot) {
     AddIotJson(*report.iot, report.show_default_passwords, out);
+  }
+  if (report.dns) {
+    AddDnsJson(*report.dns, report.dns_stats, out);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 #include "output/report_text.h"
+#include "output/report_dns.h"
 #include "output/report_iot.h"
 
 #include <fmt/format.h>
@@ -167,6 +168,9 @@ std::string ReportToText(const AnalysisReport& report) {
   }
   if (!any) {
     out += "  none\n";
+  }
+  if (report.dns) {
+    out += DnsText(*report.dns);
   }
   if (report.iot) {
     out += IotText(*report.iot, report.show_default_passwords);

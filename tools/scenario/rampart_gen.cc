@@ -4,6 +4,7 @@
 //   rampart-gen layers --out-dir tests/data/generated
 //   rampart-gen scenario --vector syn_flood --attack-pps 20000 --out syn.pcap
 //   rampart-gen iot --behaviour mirai_scan,public_dns --out iot.pcap
+//   rampart-gen dns --behaviour water_torture --vantage resolver --out dns.pcap
 //
 // The flood scenario writes minimum-size (60-byte) Ethernet/IPv4/UDP frames at a fixed packet
 // rate, from uniformly random sources (or a pool of N), to a few destinations. It is the input
@@ -15,6 +16,10 @@
 // The iot subcommand writes IoT-botnet behaviours (Mirai scanning, telnet brute force, logins
 // with default credentials, report-back, C2 beacons, ...) among normal LAN traffic
 // (scenario/iot_scenario.h).
+//
+// The dns subcommand writes DNS traffic seen at an authoritative server or at a recursive
+// resolver: benign lookups, Mirai's water torture and its look-alikes (retry storms, CDN
+// hashes, a tunnel), and DNS amplification (scenario/dns_scenario.h).
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -27,6 +32,7 @@
 #include "capture/link_type.h"
 #include "capture/pcap_writer.h"
 #include "core/prefix.h"
+#include "scenario/dns_scenario.h"
 #include "scenario/iot_scenario.h"
 #include "scenario/layer_zoo.h"
 #include "scenario/packet_builder.h"
@@ -304,6 +310,97 @@ int RunIot(IotArgs& args) {
   return 0;
 }
 
+std::string DnsBehaviourNames() {
+  using rampart::scenario::DnsBehaviour;
+  std::string names;
+  for (size_t i = 0; i < static_cast<size_t>(DnsBehaviour::kCount); ++i) {
+    names += (i == 0 ? "" : ", ") + std::string(DnsBehaviourName(static_cast<DnsBehaviour>(i)));
+  }
+  return names + ", all (all but amplification)";
+}
+
+struct DnsArgs {
+  rampart::scenario::DnsScenarioOptions options;
+  std::vector<std::string> behaviours;
+  std::string vantage = "authoritative";
+};
+
+void AddDnsOptions(CLI::App* cmd, DnsArgs& args) {
+  rampart::scenario::DnsScenarioOptions& o = args.options;
+  cmd->add_option("--behaviour", args.behaviours,
+                  "Behaviours, comma-separated: " + DnsBehaviourNames())
+      ->delimiter(',')
+      ->required();
+  cmd->add_option("--out", o.out, "Output capture file (- for stdout)")->required();
+  cmd->add_option("--seed", o.seed, "Random seed: the same seed writes the same file")
+      ->capture_default_str();
+  cmd->add_option("--start", o.start_s, "Time of the first packet, Unix seconds")
+      ->capture_default_str();
+  cmd->add_option("--duration", o.duration_s, "Seconds of background traffic")
+      ->capture_default_str();
+  cmd->add_option("--rate", o.rate,
+                  "Queries (amplification: responses) per second of water_torture, retry_storm "
+                  "and amplification, from 10 s for 30 s")
+      ->capture_default_str();
+  cmd->add_option("--zone", o.zone,
+                  "Zone of water_torture (victim.co.uk, www.victim-example.com, ...)")
+      ->capture_default_str();
+  cmd->add_option("--vantage", args.vantage,
+                  "Capture point: authoritative (the zone's server) or resolver (an ISP's "
+                  "recursive resolver, both legs)")
+      ->capture_default_str();
+}
+
+int RunDns(DnsArgs& args) {
+  using rampart::scenario::DnsBehaviour;
+  rampart::scenario::DnsScenarioOptions& o = args.options;
+  const auto add = [&o](DnsBehaviour b) {
+    if (std::find(o.behaviours.begin(), o.behaviours.end(), b) == o.behaviours.end()) {
+      o.behaviours.push_back(b);
+    }
+  };
+  for (const std::string& name : args.behaviours) {
+    if (name == "all") {
+      for (const DnsBehaviour b :
+           {DnsBehaviour::kBenign, DnsBehaviour::kWaterTorture, DnsBehaviour::kRetryStorm,
+            DnsBehaviour::kCdnRandom, DnsBehaviour::kTunnel}) {
+        add(b);
+      }
+      continue;
+    }
+    const auto behaviour = rampart::scenario::DnsBehaviourFromName(name);
+    if (!behaviour) {
+      fmt::print(stderr, "rampart-gen: unknown behaviour '{}'; valid behaviours: {}\n", name,
+                 DnsBehaviourNames());
+      return 2;
+    }
+    add(*behaviour);
+  }
+  const auto vantage = rampart::scenario::DnsVantageFromName(args.vantage);
+  if (!vantage) {
+    fmt::print(stderr, "rampart-gen: unknown vantage '{}'; valid: authoritative, resolver\n",
+               args.vantage);
+    return 2;
+  }
+  o.vantage = *vantage;
+  std::transform(o.zone.begin(), o.zone.end(), o.zone.begin(), [](unsigned char c) {
+    return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  });
+  if (!o.zone.empty() && o.zone.back() == '.') {
+    o.zone.pop_back();
+  }
+  std::string error;
+  if (!rampart::scenario::ValidateDnsScenario(o, &error)) {
+    fmt::print(stderr, "rampart-gen: {}\n", error);
+    return 2;
+  }
+  if (!rampart::scenario::WriteDnsScenario(o, &error)) {
+    fmt::print(stderr, "rampart-gen: {}\n", error);
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -330,7 +427,14 @@ int main(int argc, char** argv) {
   CLI::App* iot_cmd = app.add_subcommand(
       "iot", "IoT-botnet behaviours (scans, brute force, default logins, C2) among LAN traffic");
   AddIotOptions(iot_cmd, iot);
+  DnsArgs dns;
+  CLI::App* dns_cmd = app.add_subcommand(
+      "dns", "DNS water torture, its look-alikes and DNS amplification among benign lookups");
+  AddDnsOptions(dns_cmd, dns);
   CLI11_PARSE(app, argc, argv);
+  if (dns_cmd->parsed()) {
+    return RunDns(dns);
+  }
   if (iot_cmd->parsed()) {
     return RunIot(iot);
   }

@@ -141,7 +141,8 @@ TEST(DdosDetector, CarpetBombingIsAPrefixAttackAndAHostFloodIsNot) {
   Feed(d, kT0, 3, 256000, [&](TimestampNs ts, uint64_t i) {
     const std::string dst = "198.51.100." + std::to_string(i % 256);
     PacketMeta m =
-        s.Udp("198.51.100.0", s.RandomSource(), 53, static_cast<uint16_t>(s.rng() | 1024), ts, 300);
+        s.Udp("198.51.100.0", s.RandomSource(), 53, static_cast<uint16_t>(s.rng() | 1024), ts,
+              1400);  // a large answer (ANY): DNS amplification
     m.outer_dst = *IpAddress::Parse(dst);
     return m;
   });
