@@ -494,16 +494,9 @@ void DnsMonitor::CloseWindow(Zone& zone, TimestampNs now) {
   zone.names.Clear();
 }
 
-void DnsMonitor::Close(Zone& zone, bool ongoing, TimestampNs end) {
-  Evidence& ev = evidence_[zone.evidence];
+DnsFinding DnsMonitor::Describe(const Zone& zone, const Evidence& ev) const {
   DnsFinding f;
-  f.kind = "water_torture";
   f.zone = std::string(zone.Name());
-  f.start = ev.start;
-  f.detected_at = ev.detected_at;
-  f.end = end;
-  f.ongoing = ongoing;
-  f.peak_qps = ev.peak_qps;
   f.queries = ev.queries;
   f.bytes = ev.bytes;
   f.distinct_names = ev.names.Estimate();
@@ -518,30 +511,26 @@ void DnsMonitor::Close(Zone& zone, bool ongoing, TimestampNs end) {
   f.mirai_label_share = ev.mirai / q;
   f.random_label_share = ev.random / q;
   f.mean_label_length = ev.label_len_sum / q;
-  size_t used = 0;
-  const auto sources = ev.top_sources.Sorted(&used);
+  // Guaranteed Space-Saving counts only (count - error): servers with 1% of the queries,
+  // sources with 0.5%.
   const auto guaranteed = [](const auto& e) { return e.count - e.error; };
-  const auto servers_sorted = [&] {
-    size_t n = 0;
-    auto s = ev.servers.Sorted(&n);
-    return std::pair{s, n};
-  }();
-  for (size_t i = 0; i < servers_sorted.second; ++i) {
-    if (guaranteed(servers_sorted.first[i]) * 100 >= ev.queries) {
-      f.servers.push_back({servers_sorted.first[i].key, guaranteed(servers_sorted.first[i])});
+  size_t used = 0;
+  const auto servers = ev.servers.Sorted(&used);
+  for (size_t i = 0; i < used; ++i) {
+    if (guaranteed(servers[i]) * 100 >= ev.queries) {
+      f.servers.push_back({servers[i].key, guaranteed(servers[i])});
     }
   }
+  const auto sources = ev.top_sources.Sorted(&used);
   for (size_t i = 0; i < used && f.top_sources.size() < 10; ++i) {
-    if (guaranteed(sources[i]) * 200 < ev.queries) {
-      continue;  // under 0.5%: not a guaranteed heavy hitter
+    if (guaranteed(sources[i]) * 200 >= ev.queries) {
+      f.top_sources.push_back({sources[i].key, guaranteed(sources[i])});
     }
-    f.top_sources.push_back({sources[i].key, guaranteed(sources[i])});
   }
-  // Clients inside the network that asked for the random names are infected devices; a source
-  // that also received the zone's queries is a resolver forwarding them, not a client.
-  size_t inside_used = 0;
-  const auto inside = ev.inside_sources.Sorted(&inside_used);
-  for (size_t i = 0; i < inside_used; ++i) {
+  // Clients inside the network are infected devices; a source that also received the zone's
+  // queries is a resolver forwarding them, not a client.
+  const auto inside = ev.inside_sources.Sorted(&used);
+  for (size_t i = 0; i < used; ++i) {
     const IpAddress& source = inside[i].key;
     const bool resolver = std::any_of(f.servers.begin(), f.servers.end(),
                                       [&](const auto& s) { return s.key == source; });
@@ -555,6 +544,18 @@ void DnsMonitor::Close(Zone& zone, bool ongoing, TimestampNs end) {
     joined += ChildPart(f.sample_names.back(), zone.Name());
   }
   f.label_entropy = EntropyBits(joined);
+  return f;
+}
+
+void DnsMonitor::Close(Zone& zone, bool ongoing, TimestampNs end) {
+  Evidence& ev = evidence_[zone.evidence];
+  DnsFinding f = Describe(zone, ev);
+  f.kind = "water_torture";
+  f.start = ev.start;
+  f.detected_at = ev.detected_at;
+  f.end = end;
+  f.ongoing = ongoing;
+  f.peak_qps = ev.peak_qps;
   f.reason = ev.reason;
   findings_.push_back(std::move(f));
   ev.active = false;
@@ -587,33 +588,11 @@ void DnsMonitor::Finish(TimestampNs end) {
     }
     // A tunnel: long high-entropy names, most of the zone's queries, at a rate below torture.
     if (zone.tunnel_queries >= kTunnelMinQueries && zone.tunnel_queries * 2 >= zone.total_queries) {
-      DnsFinding f;
+      DnsFinding f = Describe(zone, ev);
       f.kind = "dns_tunnel_suspected";
-      f.zone = std::string(zone.Name());
       f.start = ev.first_ns;
       f.end = ev.last_ns;
       f.queries = zone.total_queries;
-      f.bytes = ev.bytes;
-      f.distinct_names = ev.names.Estimate();
-      f.distinct_sources = ev.sources.Estimate();
-      const double q = std::max<double>(1, static_cast<double>(ev.queries));
-      f.new_name_share = ev.fresh / q;
-      f.mean_label_length = ev.label_len_sum / q;
-      f.responses = ev.responses;
-      size_t used = 0;
-      const auto sources = ev.top_sources.Sorted(&used);
-      for (size_t i = 0; i < used && i < 10; ++i) {
-        f.top_sources.push_back({sources[i].key, sources[i].count - sources[i].error});
-        if (inside_.Contains(sources[i].key)) {
-          f.inside_clients.push_back(sources[i].key);
-        }
-      }
-      std::string joined;
-      for (size_t i = 0; i < ev.samples_used; ++i) {
-        f.sample_names.emplace_back(ev.samples[i].data(), ev.sample_len[i]);
-        joined += ChildPart(f.sample_names.back(), zone.Name());
-      }
-      f.label_entropy = EntropyBits(joined);
       f.reason = fmt::format(
           "{} of {} queries carry long high-entropy names (mean leftmost label {:.0f} "
           "characters, {:.1f} bits/character)",

@@ -65,6 +65,8 @@ class DnsMonitor {
   void Record(Zone& zone, const PacketMeta& meta, std::string_view name, bool fresh, bool mirai,
               bool random, uint16_t label_len);
   void Close(Zone& zone, bool ongoing, TimestampNs end);
+  //! What every finding reports of a zone's evidence (the caller sets kind, times, reason).
+  DnsFinding Describe(const Zone& zone, const Evidence& ev) const;
   bool SeenBefore(uint64_t name_hash, TimestampNs ts);
   //! `address` received at least a tenth of the zone's queries: a server (or resolver) of it.
   static bool IsServer(const Evidence& ev, const IpAddress& address);

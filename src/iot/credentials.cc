@@ -187,7 +187,9 @@ class Loader {
       const YAML::Node& key = item.first;
       const YAML::Node& value = item.second;
       const std::string field = key.IsScalar() ? key.Scalar() : std::string();
-      const std::string where = name + "." + field;
+      std::string where = name;
+      where += '.';
+      where += field;
       if (!seen.insert(field).second) {
         return Fail(key.Mark(), fmt::format("{}: duplicate key '{}'", name, field));
       }
@@ -378,7 +380,7 @@ void CredentialList::AddWithAlso(DefaultCredential entry, const std::vector<std:
     }
   };
   if (!inserted) {
-    note(entry.source);
+    note(entry.source);  // NOLINT(bugprone-use-after-move): moved only when inserted
   }
   for (const std::string& id : also) {
     note(id);

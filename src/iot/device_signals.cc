@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -44,9 +45,9 @@ size_t DeviceSignals::FlowHash::operator()(const FlowKey& key) const {
   return HashKey128(s_lo ^ (d_hi * 31), s_hi ^ d_lo, key.port, seed);
 }
 
-DeviceSignals::DeviceSignals(const IotSettings& settings, const PrefixTrie<bool>* inside,
+DeviceSignals::DeviceSignals(IotSettings settings, const PrefixTrie<bool>* inside,
                              DeviceEvidence* evidence, IotStats* stats, uint64_t seed)
-    : settings_(settings),
+    : settings_(std::move(settings)),
       inside_(inside),
       evidence_(evidence),
       stats_(stats),

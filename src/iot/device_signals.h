@@ -19,8 +19,8 @@ namespace rampart::iot {
 
 class DeviceSignals {
  public:
-  DeviceSignals(const IotSettings& settings, const PrefixTrie<bool>* inside,
-                DeviceEvidence* evidence, IotStats* stats, uint64_t seed);
+  DeviceSignals(IotSettings settings, const PrefixTrie<bool>* inside, DeviceEvidence* evidence,
+                IotStats* stats, uint64_t seed);
 
   //! A bare SYN without the Mirai fingerprint.
   void Syn(const PacketMeta& meta);

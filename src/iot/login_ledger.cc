@@ -1,6 +1,7 @@
 #include "iot/login_ledger.h"
 
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -29,9 +30,9 @@ void AddListed(std::vector<IpAddress>& list, const IpAddress& address) {
 
 }  // namespace
 
-LoginLedger::LoginLedger(const CredentialList* credentials, const IotSettings& settings,
+LoginLedger::LoginLedger(const CredentialList* credentials, IotSettings settings,
                          DeviceEvidence* evidence)
-    : credentials_(credentials), settings_(settings), evidence_(evidence) {}
+    : credentials_(credentials), settings_(std::move(settings)), evidence_(evidence) {}
 
 LoginLedger::Brute* LoginLedger::BruteFor(const LoginContext& where, std::string_view method) {
   const std::string key = Key(where.client, where.service, method);

@@ -32,8 +32,7 @@ struct LoginContext {
 
 class LoginLedger {
  public:
-  LoginLedger(const CredentialList* credentials, const IotSettings& settings,
-              DeviceEvidence* evidence);
+  LoginLedger(const CredentialList* credentials, IotSettings settings, DeviceEvidence* evidence);
 
   //! One login attempt and its outcome; `entry` is the matched default credential or -1. The
   //! password never reaches this class: only the entry index does.

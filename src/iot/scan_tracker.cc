@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "core/hash.h"
 
@@ -22,10 +23,10 @@ uint64_t AddressHash(const IpAddress& address, uint64_t seed) {
 
 }  // namespace
 
-ScanTracker::ScanTracker(Protocol protocol, const IotSettings& settings, uint32_t max_sources,
+ScanTracker::ScanTracker(Protocol protocol, IotSettings settings, uint32_t max_sources,
                          uint64_t seed)
     : protocol_(protocol),
-      settings_(settings),
+      settings_(std::move(settings)),
       seed_(seed),
       max_sources_(max_sources),
       index_(max_sources, seed ^ 0x5ca7),

@@ -23,7 +23,7 @@ class ScanTracker {
  public:
   enum class Protocol : uint8_t { kTcp, kIcmp };
 
-  ScanTracker(Protocol protocol, const IotSettings& settings, uint32_t max_sources, uint64_t seed);
+  ScanTracker(Protocol protocol, IotSettings settings, uint32_t max_sources, uint64_t seed);
 
   //! A probe: a bare SYN (TCP) or an echo request (ICMP). `mirai` is the fingerprint test.
   void Probe(const IpAddress& source, const IpAddress& target, uint16_t port, TimestampNs ts,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -16,7 +17,7 @@ namespace {
 constexpr TimestampNs kIdleNs = 300'000'000'000;         // a session silent this long is over
 constexpr TimestampNs kSweepEveryNs = 10'000'000'000;    // idle sweep period, packet time
 constexpr TimestampNs kShortSessionNs = 30'000'000'000;  // encrypted: a login-attempt-sized session
-constexpr uint64_t kShortSessionBytes = 64 * 1024;
+constexpr uint64_t kShortSessionBytes = uint64_t{64} * 1024;
 constexpr size_t kEvictionSample = 8;
 
 // Mirai's post-login script (mirai-facts.md §1.4), as bits.
@@ -108,10 +109,10 @@ struct SessionTracker::Session {
   LoginParser parser;
 };
 
-SessionTracker::SessionTracker(const IotSettings& settings, const CredentialList* credentials,
+SessionTracker::SessionTracker(IotSettings settings, const CredentialList* credentials,
                                const PrefixTrie<bool>* inside, LoginLedger* ledger,
                                DeviceEvidence* evidence, IotStats* stats, uint64_t seed)
-    : settings_(settings),
+    : settings_(std::move(settings)),
       credentials_(credentials),
       inside_(inside),
       ledger_(ledger),

@@ -40,7 +40,7 @@ class SessionTracker : private LoginSink {
  public:
   static constexpr uint16_t kReportBackPort = 48101;
 
-  SessionTracker(const IotSettings& settings, const CredentialList* credentials,
+  SessionTracker(IotSettings settings, const CredentialList* credentials,
                  const PrefixTrie<bool>* inside, LoginLedger* ledger, DeviceEvidence* evidence,
                  IotStats* stats, uint64_t seed);
   ~SessionTracker() override;

@@ -17,26 +17,17 @@ Usage: test_dns.py --rampart build/release/rampart --gen build/release/rampart-g
 """
 import argparse
 import datetime
-import json
 import os
 import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from testlib import analyze, check, finish  # noqa: E402
+
 START = 1477040400
-FAILURES = []
 
 
-def check(condition, message):
-    if not condition:
-        FAILURES.append(message)
-        print("FAIL:", message)
-
-
-def analyze(rampart, path, *extra):
-    out = subprocess.run([rampart, "analyze", "--json", "--no-progress", *extra, path],
-                         check=True, capture_output=True, text=True).stdout
-    return json.loads(out)
 
 
 def generate(gen, tmp, behaviour, *extra):
@@ -165,11 +156,7 @@ def main():
         test_tunnels(args.rampart, args.gen, args.data, tmp)
         test_amplification(args.rampart, args.gen, tmp)
         test_all(args.rampart, args.gen, tmp)
-    if FAILURES:
-        print(f"{len(FAILURES)} failure(s)")
-        return 1
-    print("all DNS checks passed")
-    return 0
+    return finish("DNS")
 
 
 if __name__ == "__main__":

@@ -25,13 +25,10 @@ import subprocess
 import sys
 import tempfile
 
-FAILURES = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from testlib import check, finish  # noqa: E402
 
 
-def check(condition, message):
-    if not condition:
-        FAILURES.append(message)
-        print("FAIL:", message)
 
 
 def analyze(rampart, path, *extra):
@@ -222,11 +219,7 @@ def main():
         test_ssh_bruteforce(args.rampart, args.gen, tmp)
         test_bot_signals(args.rampart, args.gen, args.data, tmp)
         test_real_captures(args.rampart, args.data)
-    if FAILURES:
-        print(f"{len(FAILURES)} failure(s)")
-        return 1
-    print("all IoT checks passed")
-    return 0
+    return finish("IoT")
 
 
 if __name__ == "__main__":
