@@ -111,6 +111,13 @@ def main():
                          f"{args.packets / secs / 1e6:.1f} M | {secs * 1e9 / args.packets:.1f} | |")
     table = "\n".join(lines)
     iot_table = iot_overhead(gen, bench, args)
+    flow_rows = subprocess.run(pinned([os.path.join(args.build, "bench", "flow_bench")]),
+                               check=True, capture_output=True, text=True).stdout
+    flow_lines = ["| decoder | records/s | ns/record |", "|---|---:|---:|"]
+    for line in flow_rows.splitlines():
+        row = json.loads(line)
+        flow_lines.append(f"| {row['decoder']} | {row['records_per_s'] / 1e6:.2f} M | "
+                          f"{row['ns_per_record']:.0f} |")
     dns_rows = subprocess.run(pinned([os.path.join(args.build, "bench", "dns_bench")]),
                               check=True, capture_output=True, text=True).stdout
     dns_lines = ["| case | DNS messages | ns/message | zones tracked / evicted | detector memory |",
@@ -135,7 +142,8 @@ def main():
               f"{args.repeat}\n\n{table}\n\n## Detection latency (packet time, onset at 10 "
               f"phases of a second)\n\n" + "\n".join(latency_lines) +
               f"\n\n## IoT taps on ordinary traffic\n\n{iot_table}" +
-              "\n## DNS water-torture detector\n\n" + "\n".join(dns_lines) + f"\n\n## Components (Google Benchmark)\n\n```\n{micro}```\n")
+              "\n## DNS water-torture detector\n\n" + "\n".join(dns_lines) +
+              "\n\n## Flow decoding\n\n" + "\n".join(flow_lines) + f"\n\n## Components (Google Benchmark)\n\n```\n{micro}```\n")
     with open(os.path.join(args.out, "results.md"), "w") as f:
         f.write(report)
     print(report)

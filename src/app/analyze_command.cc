@@ -17,6 +17,7 @@
 #include "engine/analyzer.h"
 #include "iot/credential_setup.h"
 #include "output/analysis_report.h"
+#include "output/eve_log.h"
 #include "output/report_json.h"
 #include "output/report_text.h"
 
@@ -130,6 +131,8 @@ int RunAnalyze(const AnalyzeOptions& options) {
   }
   analyzer_options.host_memcap_bytes = options.host_memcap_bytes;
   analyzer_options.hash_seed = options.seed;
+  analyzer_options.flows = options.flows;
+  analyzer_options.flow_ports = options.flow_ports;
   Analyzer analyzer(analyzer_options);
 
   ProgressBar progress(options.progress ? captures.TotalBytes() : 0);
@@ -192,6 +195,13 @@ int RunAnalyze(const AnalyzeOptions& options) {
     report.dns = std::move(findings);
     report.dns_stats = dns->stats();
   }
+  if (const flow::FlowCollector* flows = analyzer.flows()) {
+    FlowReport& f = report.flows.emplace();
+    f.datagrams = flows->datagrams();
+    f.records = flows->records();
+    f.decode = flows->stats();
+    f.spreader = flows->spreader_stats();
+  }
   if (const iot::IotMonitor* iot = analyzer.iot()) {
     report.iot = iot->Findings(report.attacks, dns_evidence);
     report.show_default_passwords = options.show_default_passwords;
@@ -201,6 +211,13 @@ int RunAnalyze(const AnalyzeOptions& options) {
     std::string samples_error;
     if (!WriteSamples(options, report.attacks, &samples_error)) {
       fmt::print(stderr, "rampart: --samples: {}\n", samples_error);
+      return exit_code::kUnreadable;
+    }
+  }
+  if (!options.eve_path.empty()) {
+    std::string eve_error;
+    if (!WriteEve(ReportToJson(report), options.eve_path, &eve_error)) {
+      fmt::print(stderr, "rampart: --eve: {}\n", eve_error);
       return exit_code::kUnreadable;
     }
   }

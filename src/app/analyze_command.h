@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@ struct AnalyzeOptions {
   bool iot = true;                      // the IoT-botnet taps
   bool show_default_passwords = false;  // print matched default passwords unmasked
   uint64_t seed = 0;                    // hash seed of every table and sketch; 0 = random
+  std::string eve_path;                 // also write the findings as EVE JSON lines here
+  bool flows = false;                   // analyze the flow datagrams inside the capture
+  std::vector<uint16_t> flow_ports;     // collector ports beyond the usual ones
 };
 
 //! Exit codes of `rampart analyze` (docs/report.md).

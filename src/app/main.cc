@@ -54,6 +54,15 @@ int Main(int argc, char** argv) {
                         "Do not run the IoT-botnet taps (scans, logins, infected devices)");
   analyze_cmd->add_flag("--show-default-passwords", analyze.show_default_passwords,
                         "Print matched factory-default passwords instead of masking them");
+  analyze_cmd->add_option("--eve", analyze.eve_path,
+                          "Also write the attacks and findings as EVE-style JSON lines to FILE");
+  analyze_cmd->add_flag("--flows", analyze.flows,
+                        "Analyze the NetFlow/IPFIX/sFlow datagrams inside the capture (UDP to "
+                        "2055, 2056, 4739, 6343, 9995 and --flow-port) instead of its packets");
+  analyze_cmd
+      ->add_option("--flow-port", analyze.flow_ports,
+                   "Another UDP port that carries flow datagrams (repeatable)")
+      ->check(CLI::Range(1, 65535));
   analyze_cmd->add_option("--seed", analyze.seed,
                           "Hash seed of the tables and sketches (default: random per run); a "
                           "fixed seed makes estimates repeat exactly");

@@ -70,6 +70,7 @@ struct PacketMeta {
   uint32_t tcp_tsval = 0;
   uint32_t tcp_tsecr = 0;
   uint32_t flow_weight = 1;  // packets this record stands for (sampled flows), 1 for packets
+  uint64_t flow_bytes = 0;   // a flow chunk's exact bytes; 0 for a packet (wire_len counts)
 
   uint16_t ip_total_len = 0;  // innermost IP datagram length (IPv6: 40 + payload length)
   uint16_t ip_id = 0;

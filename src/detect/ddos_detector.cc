@@ -326,7 +326,7 @@ uint32_t DdosDetector::Touch(Table& table, const IpAddress& key, const PacketMet
   c.same_ttl += meta.ttl == c.first_ttl ? w : 0;
   c.same_size += meta.ip_total_len == c.first_size ? w : 0;
   c.packets += w;
-  c.bytes += static_cast<uint64_t>(meta.wire_len) * w;
+  c.bytes += meta.flow_bytes != 0 ? meta.flow_bytes : static_cast<uint64_t>(meta.wire_len) * w;
   c.classes[static_cast<size_t>(cls)] += w;
   switch (meta.ip_proto) {
     case ip_proto::kTcp:

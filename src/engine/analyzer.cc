@@ -14,12 +14,15 @@ Analyzer::Analyzer(const AnalyzerOptions& options)
     detector_options.hash_seed = options.hash_seed;
     detector_ = std::make_unique<DdosDetector>(options.config, detector_options);
   }
-  if (options.iot && options.config.iot.enabled) {
+  if (options.flows) {
+    flows_ = std::make_unique<flow::FlowCollector>(options.flow_ports);
+  }
+  if (options.iot && options.config.iot.enabled && !options.flows) {
     iot_ = std::make_unique<iot::IotMonitor>(
         options.config, options.credentials ? *options.credentials : iot::CredentialList::Builtin(),
         options.hash_seed);
   }
-  if (options.detect && options.config.dns.enabled) {
+  if (options.detect && options.config.dns.enabled && !options.flows) {
     dns_ = std::make_unique<dnsmon::DnsMonitor>(options.config, options.hash_seed);
   }
   if (options.expected_hosts != 0) {
@@ -39,6 +42,25 @@ void Analyzer::TapDns(const RawPacket& packet, const PacketMeta& meta) {
     }
   } else {
     summary_.dns_malformed++;
+  }
+}
+
+void Analyzer::ProcessFlowDatagram(const PacketMeta& meta, const RawPacket& packet) {
+  if (!flows_->IsFlowDatagram(meta)) {
+    return;  // only what the exporters say is analyzed
+  }
+  const PacketMeta datagram = meta;  // its batch slot is reused by the records
+  flows_->Datagram(datagram, packet, [this](const PacketMeta& m) { CountFlowMeta(m); });
+}
+
+void Analyzer::CountFlowMeta(const PacketMeta& meta) {
+  batch_[batch_size_] = meta;
+  summary_.Count(meta);
+  if (detector_) {
+    detector_->Observe(meta, ClassifyPacket(meta, nullptr, 0));
+  }
+  if (++batch_size_ == kBatch) {
+    Flush();
   }
 }
 

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "capture/raw_packet.h"
 #include "decode/decode_events.h"
@@ -12,6 +13,7 @@
 #include "detect/ddos_detector.h"
 #include "detect/packet_class.h"
 #include "dnsmon/dns_monitor.h"
+#include "flow/flow_collector.h"
 #include "iot/credentials.h"
 #include "iot/iot_monitor.h"
 #include "track/host_table.h"
@@ -29,6 +31,10 @@ struct AnalyzerOptions {
   bool iot = true;                             // run the IoT-botnet taps (config.iot.enabled too)
   //! The default-credential list for the login taps; the shipped list when unset.
   std::optional<iot::CredentialList> credentials;
+  //! Analyze the flow records carried by UDP datagrams to the collector ports (NetFlow, IPFIX,
+  //! sFlow) instead of the packets themselves; `flow_ports` adds ports to the usual ones.
+  bool flows = false;
+  std::vector<uint16_t> flow_ports;
 };
 
 //! One worker's pipeline: decode each frame into a PacketMeta, run the protocol taps that need the
@@ -43,6 +49,10 @@ class Analyzer {
     PacketMeta& meta = batch_[batch_size_];
     DecodePacket(packet, meta, decode_stats_);
     last_ts_ = packet.ts_ns > last_ts_ ? packet.ts_ns : last_ts_;
+    if (flows_) {
+      ProcessFlowDatagram(meta, packet);
+      return;
+    }
     if (IsDnsCandidate(meta)) {
       TapDns(packet, meta);
     }
@@ -66,6 +76,9 @@ class Analyzer {
   }
   //! Ends the data: flushes and closes the detector's last second.
   void Finish() {
+    if (flows_) {
+      flows_->Finish([this](const PacketMeta& m) { CountFlowMeta(m); });
+    }
     Flush();
     if (detector_) {
       detector_->Finish();
@@ -81,6 +94,8 @@ class Analyzer {
   const DdosDetector* detector() const { return detector_.get(); }
   //! The IoT taps, or nullptr when they are off.
   const iot::IotMonitor* iot() const { return iot_.get(); }
+  //! The flow collector, or nullptr when packets are analyzed.
+  const flow::FlowCollector* flows() const { return flows_.get(); }
   //! The DNS water-torture detector, or nullptr when it is off.
   const dnsmon::DnsMonitor* dns() const { return dns_.get(); }
 
@@ -92,6 +107,9 @@ class Analyzer {
   static constexpr size_t kBatch = 64;
 
   void TapDns(const RawPacket& packet, const PacketMeta& meta);
+  //! --flows: a datagram to a collector port is decoded; its records' chunks are counted.
+  void ProcessFlowDatagram(const PacketMeta& meta, const RawPacket& packet);
+  void CountFlowMeta(const PacketMeta& meta);
 
   std::array<PacketMeta, kBatch> batch_{};
   size_t batch_size_ = 0;
@@ -102,6 +120,7 @@ class Analyzer {
   std::unique_ptr<DdosDetector> detector_;
   std::unique_ptr<iot::IotMonitor> iot_;
   std::unique_ptr<dnsmon::DnsMonitor> dns_;
+  std::unique_ptr<flow::FlowCollector> flows_;
   TimestampNs last_ts_ = 0;  // for the DNS detector's end of data
   bool count_hosts_ = true;
 };

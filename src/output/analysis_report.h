@@ -9,11 +9,21 @@
 #include "detect/attack.h"
 #include "detect/ddos_detector.h"
 #include "dnsmon/dns_findings.h"
+#include "flow/flow_spreader.h"
+#include "flow/flow_stats.h"
 #include "iot/iot_findings.h"
 #include "track/host_table.h"
 #include "track/traffic_summary.h"
 
 namespace rampart {
+
+//! What `--flows` decoded (docs/flow.md).
+struct FlowReport {
+  uint64_t datagrams = 0;
+  uint64_t records = 0;
+  flow::FlowDecodeStats decode;
+  flow::SpreaderStats spreader;
+};
 
 //! Everything `rampart analyze` reports, gathered once at the end (never on the hot path).
 struct AnalysisReport {
@@ -31,6 +41,7 @@ struct AnalysisReport {
   bool show_default_passwords = false;
   std::optional<std::vector<dnsmon::DnsFinding>> dns;  // absent when the DNS detector was off
   dnsmon::DnsStats dns_stats;
+  std::optional<FlowReport> flows;  // set with --flows
 
   bool Damaged() const;
 };

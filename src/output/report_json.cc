@@ -186,6 +186,19 @@ nlohmann::ordered_json ReportToJson(const AnalysisReport& report) {
   if (report.dns) {
     AddDnsJson(*report.dns, report.dns_stats, out);
   }
+  if (report.flows) {
+    Json counters = Json::object();
+    report.flows->decode.ForEach([&](const char* name, uint64_t value) { counters[name] = value; });
+    const flow::SpreaderStats& sp = report.flows->spreader;
+    out["capture"]["flows"] = Json{{"datagrams", report.flows->datagrams},
+                                   {"records", report.flows->records},
+                                   {"spread", Json{{"flows", sp.flows},
+                                                   {"chunks", sp.chunks},
+                                                   {"late_chunks", sp.late_chunks},
+                                                   {"unspread_flows", sp.unspread_flows},
+                                                   {"early_chunks", sp.early_chunks}}},
+                                   {"decoder", counters}};
+  }
   return out;
 }
 

@@ -175,6 +175,17 @@ std::string ReportToText(const AnalysisReport& report) {
   if (report.iot) {
     out += IotText(*report.iot, report.show_default_passwords);
   }
+  if (report.flows) {
+    out +=
+        fmt::format("\n== Flows ==\n  {} datagrams, {} records, spread into {} chunks ({} late)\n",
+                    report.flows->datagrams, report.flows->records, report.flows->spreader.chunks,
+                    report.flows->spreader.late_chunks);
+    report.flows->decode.ForEach([&](const char* name, uint64_t value) {
+      if (value != 0) {
+        out += fmt::format("  {:<40} {}\n", name, value);
+      }
+    });
+  }
   return out;
 }
 

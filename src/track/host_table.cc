@@ -186,7 +186,9 @@ void HostTable::CountBatch(const PacketMeta* metas, size_t count) {
       if (!meta.IsIp()) {
         continue;
       }
-      const uint64_t bytes = static_cast<uint64_t>(meta.wire_len) * meta.flow_weight;
+      const uint64_t bytes =
+          (meta.flow_bytes != 0 ? meta.flow_bytes
+                                : static_cast<uint64_t>(meta.wire_len) * meta.flow_weight);
       HostCounters& src = Find(meta.outer_src, hashes[2 * i]);
       src.tx_packets += meta.flow_weight;
       src.tx_bytes += bytes;

@@ -4,7 +4,9 @@ namespace rampart {
 
 void TrafficSummary::Count(const PacketMeta& meta) {
   const uint64_t packets = meta.flow_weight;
-  const uint64_t bytes = static_cast<uint64_t>(meta.wire_len) * meta.flow_weight;
+  const uint64_t bytes =
+      (meta.flow_bytes != 0 ? meta.flow_bytes
+                            : static_cast<uint64_t>(meta.wire_len) * meta.flow_weight);
   if (total.packets == 0) {
     first_ts = last_ts = meta.ts_ns;
   } else if (meta.ts_ns < last_ts) {

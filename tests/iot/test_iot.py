@@ -179,6 +179,31 @@ def test_bot_signals(rampart, gen, data, tmp):
     check(others == [], f"bot signals: clean clients flagged: {others}")
 
 
+def test_eve(rampart, gen, data, tmp):
+    """--eve: one JSON event a line, in time order, one per finding (two per ended attack)."""
+    path = os.path.join(tmp, "eve.pcap")
+    generate(gen, "mirai_scan,telnet_bruteforce,outgoing_flood", path, "--duration", "30")
+    eve = os.path.join(tmp, "eve.json")
+    config = os.path.join(data, "config", "iot_lan.yaml")
+    report, _ = analyze(rampart, path, "--config", config, "--eve", eve)
+    with open(eve) as f:
+        events = [json.loads(line) for line in f]
+    stamps = [e["timestamp"] for e in events]
+    check(stamps == sorted(stamps), "eve: events out of time order")
+    check(events and events[-1]["event_type"] == "stats", "eve: no closing stats event")
+    kinds = [e["event_type"] for e in events]
+    for array, kind in (("scans", "scan"), ("brute_force", "brute_force"),
+                        ("default_credentials", "default_credentials"),
+                        ("infected_devices", "infected_device")):
+        check(kinds.count(kind) == len(report[array]) and report[array],
+              f"eve: {kinds.count(kind)} {kind} events for {len(report[array])} findings")
+    states = [e["attack"]["state"] for e in events if e["event_type"] == "attack"]
+    ended = sum(1 for a in report["attacks"] if not a["ongoing"])
+    check(states.count("start") == len(report["attacks"]) >= 1 and states.count("end") == ended,
+          f"eve: attack states {states}")
+    check(all(e[e["event_type"]] is not None for e in events), "eve: an event without its body")
+
+
 def test_real_captures(rampart, data):
     captures = os.path.join(data, "captures")
     report, _ = analyze(rampart, os.path.join(captures, "benign", "sv_telnet_login.pcap"))
@@ -218,6 +243,7 @@ def main():
         test_logins(args.rampart, args.gen, tmp)
         test_ssh_bruteforce(args.rampart, args.gen, tmp)
         test_bot_signals(args.rampart, args.gen, args.data, tmp)
+        test_eve(args.rampart, args.gen, args.data, tmp)
         test_real_captures(args.rampart, args.data)
     return finish("IoT")
 

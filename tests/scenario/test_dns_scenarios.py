@@ -27,16 +27,18 @@ tshark reads each capture once, with IP and UDP checksums checked. The checks:
 
 Usage: test_dns_scenarios.py --gen build/release/rampart-gen [--keep DIR]
 """
-import argparse
 import collections
-import hashlib
 import ipaddress
 import os
 import re
 import struct
 import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tshark_util import (  # noqa: E402  (the folder is on the path first)
+    Checker, bad_packets, check_file, digest, epoch_seconds, finish, generate as generate_capture,
+    parse_args, pcap_records, to_int, tshark_fields, work_folder)
 
 START = 1477040400
 SERVER = "198.51.100.53"
@@ -56,7 +58,6 @@ FIELDS = [
     "dns.count.auth_rr", "dns.count.add_rr", "dns.resp.type", "dns.resp.name", "dns.soa.mname",
     "dns.a", "dns.txt", "_ws.expert.severity", "_ws.expert.message", "_ws.malformed",
 ]
-PI_ERROR = 0x00800000
 NOERROR, NXDOMAIN = 0, 3
 A, SOA, MX, TXT, AAAA, HTTPS, ANY = 1, 6, 15, 16, 28, 65, 255
 
@@ -69,8 +70,7 @@ class Packet:
 
     def __init__(self, values):
         self.raw = values + [""] * (len(FIELDS) - len(values))
-        sec, _, frac = self["frame.time_epoch"].partition(".")
-        self.ts = int(sec) + int((frac + "000000000")[:9]) / 1e9
+        self.ts = epoch_seconds(self["frame.time_epoch"])
         self.src = self["ip.src"]
         self.dst = self["ip.dst"]
         self.name = self["dns.qry.name"]
@@ -81,10 +81,7 @@ class Packet:
         return self.raw[INDEX[field]]
 
     def int(self, field, default=None):
-        value = self[field].split("|")[0]
-        if not value:
-            return default
-        return int(value, 16) if value.startswith("0x") else int(value)
+        return to_int(self[field].split("|")[0], default)
 
     def flag(self, field):
         return self[field] in ("1", "True")
@@ -94,41 +91,7 @@ class Packet:
 
 
 def run_tshark(path):
-    cmd = ["tshark", "-r", path] + CHECKSUMS + [
-        "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=|"]
-    for field in FIELDS:
-        cmd += ["-e", field]
-    result = subprocess.run(cmd, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise AssertionError(f"tshark failed on {path}: {result.stderr}")
-    return [Packet(line.split("\t")) for line in result.stdout.splitlines()]
-
-
-def pcap_records(path):
-    """(magic, link type, [(ts_ns, frame bytes)])."""
-    with open(path, "rb") as f:
-        data = f.read()
-    magic, = struct.unpack("<I", data[:4])
-    endian = "<" if magic in (0xa1b23c4d, 0xa1b2c3d4) else ">"
-    magic, = struct.unpack(endian + "I", data[:4])
-    link, = struct.unpack(endian + "I", data[20:24])
-    records, offset = [], 24
-    while offset < len(data):
-        sec, frac, cap, _ = struct.unpack(endian + "IIII", data[offset:offset + 16])
-        records.append((sec * 1_000_000_000 + frac, data[offset + 16:offset + 16 + cap]))
-        offset += 16 + cap
-    return magic, link, records
-
-
-class Checker:
-    def __init__(self, name):
-        self.name = name
-        self.failures = []
-
-    def require(self, condition, message):
-        if not condition:
-            self.failures.append(f"{self.name}: {message}")
-        return condition
+    return [Packet(values) for values in tshark_fields(path, FIELDS, CHECKSUMS)]
 
 
 def local(address):
@@ -183,14 +146,8 @@ class Capture:
 
 
 def check_common(c, cap, vantage):
-    magic, link, records = pcap_records(cap.path)
-    c.require(magic == 0xa1b23c4d, f"not a nanosecond pcap (magic {magic:#x})")
-    c.require(link == 1, f"link type {link}, not Ethernet")
-    times = [ts for ts, _ in records]
-    c.require(times == sorted(times), "timestamps are not sorted")
-    c.require(times and times[0] >= START * 10**9, "packets before --start")
-    bad = [p for p in cap.packets if p["_ws.malformed"] or any(
-        int(s, 0) >= PI_ERROR for s in p["_ws.expert.severity"].split("|") if s)]
+    check_file(c, cap.path, START)
+    bad = bad_packets(cap.packets)
     c.require(not bad, f"{len(bad)} malformed/expert-error packets, first: "
               + (f"{bad[0].src}->{bad[0].dst} {bad[0]['_ws.expert.message']}" if bad else ""))
     wrong_mac = [p for p in cap.packets
@@ -431,26 +388,12 @@ def check_amplification(c, cap, rate, lo, hi):
 # ---------------------------------------------------------------------------------------------
 
 def generate(gen, workdir, name, args):
-    path = os.path.join(workdir, name + ".pcap")
-    cmd = [gen, "dns", "--out", path] + [str(a) for a in args]
-    result = subprocess.run(cmd, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise AssertionError(f"{' '.join(cmd)} exited {result.returncode}: {result.stderr}")
-    return path
-
-
-def digest(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
+    return generate_capture(gen, "dns", workdir, name, args)
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--gen", required=True)
-    parser.add_argument("--keep", help="write the captures here and keep them")
-    args = parser.parse_args()
-    workdir = args.keep or tempfile.mkdtemp(prefix="rampart-dns-")
-    os.makedirs(workdir, exist_ok=True)
+    args = parse_args(__doc__)
+    workdir = work_folder(args.keep, "rampart-dns-")
     failures = []
 
     def case(name, vantage, extra, checks, duration=60):
@@ -528,15 +471,7 @@ def main():
         c.require(result.returncode == 2 and message in result.stderr,
                   f"{bad}: exit {result.returncode}, {result.stderr.strip()}")
     failures += c.failures
-
-    if not args.keep:
-        for entry in os.listdir(workdir):
-            os.remove(os.path.join(workdir, entry))
-        os.rmdir(workdir)
-    for failure in failures:
-        print("FAIL " + failure)
-    print("ok" if not failures else f"{len(failures)} failures")
-    return 1 if failures else 0
+    return finish(workdir, args.keep, failures)
 
 
 if __name__ == "__main__":

@@ -18,16 +18,18 @@ Every behaviour is written on its own (over background traffic) and all of them 
 
 Usage: test_iot_scenarios.py --gen build/release/rampart-gen [--keep DIR]
 """
-import argparse
 import base64
 import collections
-import hashlib
 import ipaddress
 import os
 import struct
 import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tshark_util import (  # noqa: E402  (the folder is on the path first)
+    Checker, bad_packets, check_file, digest, epoch_seconds, finish, generate as generate_capture,
+    parse_args, to_int, tshark, tshark_fields, work_folder)
 
 START = 1477040400
 BOT = "192.168.1.23"
@@ -46,15 +48,13 @@ FIELDS = [
     "imap.request.username", "imap.response.status", "ssh.protocol", "_ws.expert.severity",
     "_ws.expert.message", "_ws.malformed",
 ]
-PI_ERROR = 0x00800000
 FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 
 
 class Packet:
     def __init__(self, values):
         self.raw = dict(zip(FIELDS, values))
-        sec, _, frac = self.raw["frame.time_epoch"].partition(".")
-        self.ts = int(sec) + int((frac + "000000000")[:9]) / 1e9
+        self.ts = epoch_seconds(self.raw["frame.time_epoch"])
         self.src = self.raw["ip.src"]
         self.dst = self.raw["ip.dst"]
 
@@ -62,10 +62,7 @@ class Packet:
         return self.raw.get(field, "")
 
     def int(self, field, default=None):
-        value = self.raw.get(field, "").split("|")[0]
-        if not value:
-            return default
-        return int(value, 16) if value.startswith("0x") else int(value)
+        return to_int(self.raw.get(field, "").split("|")[0], default)
 
     def flags(self):
         return self.int("tcp.flags", 0)
@@ -78,42 +75,10 @@ class Packet:
 
 
 def run_tshark(path, decode_as=()):
-    cmd = ["tshark", "-r", path] + CHECKSUMS
+    options = list(CHECKSUMS)
     for port in decode_as:
-        cmd += ["-d", f"udp.port=={port},data"]
-    cmd += ["-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=|"]
-    for field in FIELDS:
-        cmd += ["-e", field]
-    result = subprocess.run(cmd, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise AssertionError(f"tshark failed on {path}: {result.stderr}")
-    return [Packet(line.split("\t")) for line in result.stdout.splitlines()]
-
-
-def pcap_records(path):
-    """(magic, link type, [(ts_ns, frame bytes)])."""
-    with open(path, "rb") as f:
-        data = f.read()
-    magic, = struct.unpack("<I", data[:4])
-    endian = "<" if magic in (0xa1b23c4d, 0xa1b2c3d4) else ">"
-    magic, = struct.unpack(endian + "I", data[:4])
-    link, = struct.unpack(endian + "I", data[20:24])
-    records, offset = [], 24
-    while offset < len(data):
-        sec, frac, cap, _ = struct.unpack(endian + "IIII", data[offset:offset + 16])
-        records.append((sec * 1_000_000_000 + frac, data[offset + 16:offset + 16 + cap]))
-        offset += 16 + cap
-    return magic, link, records
-
-
-class Checker:
-    def __init__(self, name):
-        self.name = name
-        self.failures = []
-
-    def require(self, condition, message):
-        if not condition:
-            self.failures.append(f"{self.name}: {message}")
+        options += ["-d", f"udp.port=={port},data"]
+    return [Packet(values) for values in tshark_fields(path, FIELDS, options)]
 
 
 def ip_int(address):
@@ -166,14 +131,8 @@ def is_probe(p):
 
 
 def check_common(c, path, packets, duration):
-    magic, link, records = pcap_records(path)
-    c.require(magic == 0xa1b23c4d, f"not a nanosecond pcap (magic {magic:#x})")
-    c.require(link == 1, f"link type {link}, not Ethernet")
-    times = [ts for ts, _ in records]
-    c.require(times == sorted(times), "timestamps are not sorted")
-    c.require(times and times[0] >= START * 10**9, "packets before --start")
-    bad = [p for p in packets if p["_ws.malformed"] or any(
-        int(s, 0) >= PI_ERROR for s in p["_ws.expert.severity"].split("|") if s)]
+    times = check_file(c, path, START)
+    bad = bad_packets(packets)
     c.require(not bad, f"{len(bad)} malformed/expert-error packets, first: "
               + (f"{bad[0]['frame.protocols']} {bad[0]['_ws.expert.message']}" if bad else ""))
     flagged = [p for p in packets if p["tcp.analysis.flags"] and not is_probe(p)]
@@ -474,26 +433,15 @@ def check_flood(c, packets, flood_s):
 
 
 def flood_ports(path):
-    out = subprocess.run(["tshark", "-r", path, "-Y", f"ip.src=={BOT} && udp.length==520",
-                          "-T", "fields", "-e", "udp.srcport", "-e", "udp.dstport"],
-                         capture_output=True, text=True).stdout.splitlines()
+    out = tshark(path, ["-Y", f"ip.src=={BOT} && udp.length==520", "-T", "fields", "-e",
+                        "udp.srcport", "-e", "udp.dstport"]).splitlines()
     return out[0].split() if out else []
 
 
 # ---------------------------------------------------------------------------------------------
 
 def generate(gen, workdir, name, args):
-    path = os.path.join(workdir, name + ".pcap")
-    cmd = [gen, "iot", "--out", path] + [str(a) for a in args]
-    result = subprocess.run(cmd, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise AssertionError(f"{' '.join(cmd)} exited {result.returncode}: {result.stderr}")
-    return path
-
-
-def digest(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
+    return generate_capture(gen, "iot", workdir, name, args)
 
 
 CASES = [
@@ -515,41 +463,28 @@ CASES = [
 
 
 def check_behaviour(c, name, packets, duration, scan_s=None, flood_s=10):
-    if name == "mirai_scan":
-        check_mirai_scan(c, packets, scan_s or duration)
-    elif name == "generic_scan":
-        check_generic_scan(c, packets)
-    elif name == "telnet_bruteforce":
-        check_telnet_bruteforce(c, packets)
-    elif name == "infected_reportback":
-        check_report(c, packets, BOT, ("203.0.113.77", 23, "root", "vizxv"))
-    elif name == "ftp_default":
-        check_ftp(c, packets)
-    elif name == "telnet_nondefault":
-        check_telnet_nondefault(c, packets)
-    elif name == "http_basic_default":
-        check_http(c, packets)
-    elif name == "pop3_login":
-        check_pop3(c, packets)
-    elif name == "imap_login":
-        check_imap(c, packets)
-    elif name == "ssh_bruteforce":
-        check_ssh(c, packets)
-    elif name == "c2_beacon":
-        check_c2(c, packets, duration)
-    elif name == "public_dns":
-        check_public_dns(c, packets, duration)
-    elif name == "outgoing_flood":
-        check_flood(c, packets, flood_s)
+    checks = {
+        "mirai_scan": lambda: check_mirai_scan(c, packets, scan_s or duration),
+        "generic_scan": lambda: check_generic_scan(c, packets),
+        "telnet_bruteforce": lambda: check_telnet_bruteforce(c, packets),
+        "infected_reportback": lambda: check_report(c, packets, BOT,
+                                                    ("203.0.113.77", 23, "root", "vizxv")),
+        "ftp_default": lambda: check_ftp(c, packets),
+        "telnet_nondefault": lambda: check_telnet_nondefault(c, packets),
+        "http_basic_default": lambda: check_http(c, packets),
+        "pop3_login": lambda: check_pop3(c, packets),
+        "imap_login": lambda: check_imap(c, packets),
+        "ssh_bruteforce": lambda: check_ssh(c, packets),
+        "c2_beacon": lambda: check_c2(c, packets, duration),
+        "public_dns": lambda: check_public_dns(c, packets, duration),
+        "outgoing_flood": lambda: check_flood(c, packets, flood_s),
+    }
+    checks[name]()
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--gen", required=True)
-    parser.add_argument("--keep", help="write the captures here and keep them")
-    args = parser.parse_args()
-    workdir = args.keep or tempfile.mkdtemp(prefix="rampart-iot-")
-    os.makedirs(workdir, exist_ok=True)
+    args = parse_args(__doc__)
+    workdir = work_folder(args.keep, "rampart-iot-")
     failures = []
 
     for name, duration, extra in CASES:
@@ -594,15 +529,7 @@ def main():
     c.require(result.returncode == 2 and "unknown behaviour" in result.stderr,
               "an unknown behaviour is not a usage error")
     failures += c.failures
-
-    if not args.keep:
-        for entry in os.listdir(workdir):
-            os.remove(os.path.join(workdir, entry))
-        os.rmdir(workdir)
-    for failure in failures:
-        print("FAIL " + failure)
-    print("ok" if not failures else f"{len(failures)} failures")
-    return 1 if failures else 0
+    return finish(workdir, args.keep, failures)
 
 
 if __name__ == "__main__":

@@ -16,9 +16,7 @@ writes a short capture (2 s of attack at 2000 packets/s over 5 s of background) 
 
 Usage: test_scenarios.py --gen build/release/rampart-gen [--keep DIR] [--jobs 2]
 """
-import argparse
 import concurrent.futures
-import hashlib
 import ipaddress
 import os
 import re
@@ -26,6 +24,10 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tshark_util import (  # noqa: E402  (the folder is on the path first)
+    digest, epoch_ns, field_args, generate, parse_args, to_int, tshark)
 
 START = 1477040400
 DURATION = 5.0
@@ -99,8 +101,7 @@ class Packet:
 
     def __init__(self, values):
         self.raw = dict(zip(FIELDS, values))
-        sec, _, frac = self.raw["frame.time_epoch"].partition(".")
-        self.ts_ns = int(sec) * 1_000_000_000 + int((frac + "000000000")[:9])
+        self.ts_ns = epoch_ns(self.raw["frame.time_epoch"])
         layers = self.raw["frame.protocols"].split(":")
         self.v6 = "ipv6" in layers and ("ip" not in layers or layers.index("ipv6") <
                                         layers.index("ip"))
@@ -116,16 +117,11 @@ class Packet:
         return values[0] if values else ""
 
     def int(self, field, default=None):
-        value = self.first(field)
-        if not value:
-            return default
-        return int(value, 16) if value.startswith("0x") else int(value)
+        return to_int(self.first(field), default)
 
     def last_int(self, field, default=None):
         values = self.all(field)
-        if not values:
-            return default
-        return int(values[-1], 16) if values[-1].startswith("0x") else int(values[-1])
+        return to_int(values[-1], default) if values else default
 
     def ip_len(self):
         return self.int("ipv6.plen") + 40 if self.v6 else self.int("ip.len")
@@ -183,12 +179,7 @@ class Runner:
         return self.profiles[keep]
 
     def generate(self, name, args):
-        path = os.path.join(self.workdir, name + ".pcap")
-        cmd = [self.gen, "scenario", "--out", path] + [str(a) for a in args]
-        result = subprocess.run(cmd, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise AssertionError(f"{' '.join(cmd)} exited {result.returncode}: {result.stderr}")
-        return path
+        return generate(self.gen, "scenario", self.workdir, name, args)
 
     def tshark(self, path, extra, dissectors):
         """Runs tshark on a capture file, with all dissectors or (a set) only the transport's
@@ -198,11 +189,7 @@ class Runner:
         if dissectors is not None:
             env["WIRESHARK_CONFIG_DIR"] = self.profile(dissectors)
             options += NO_GRE_IN_UDP
-        result = subprocess.run(["tshark", "-r", path] + options + extra, capture_output=True,
-                                text=True, env=env)
-        if result.returncode != 0:
-            raise AssertionError(f"tshark failed on {path}: {result.stderr}")
-        return result.stdout
+        return tshark(path, options + extra, env)
 
     def bad_packets(self, path, dissectors):
         out = self.tshark(path, ["-Y", BAD, "-T", "fields", "-e", "frame.number", "-e",
@@ -210,11 +197,7 @@ class Runner:
         return [line for line in out.splitlines() if line.strip()]
 
     def packets(self, path, dissectors):
-        extra = ["-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E",
-                 "aggregator=,"]
-        for field in FIELDS:
-            extra += ["-e", field]
-        out = self.tshark(path, extra, dissectors)
+        out = self.tshark(path, field_args(FIELDS, ","), dissectors)
         return [Packet(line.split("\t")) for line in out.splitlines()]
 
 
@@ -533,20 +516,20 @@ def check_spoofed_and_carpet(runner):
 def check_determinism(runner):
     failures = []
 
-    def digest(name, args):
-        with open(runner.generate(name, args), "rb") as f:
-            return hashlib.sha256(f.read()).hexdigest()
+    def digest_of(name, args):
+        return digest(runner.generate(name, args))
 
     def http(seed):
         return base_args("198.51.100.0/28", "http_flood", seed=seed, flash_crowd=3)
 
-    a, b, c = digest("seed_a", http(7)), digest("seed_b", http(7)), digest("seed_c", http(8))
+    a, b, c = (digest_of("seed_a", http(7)), digest_of("seed_b", http(7)),
+               digest_of("seed_c", http(8)))
     require(failures, a == b, "the same seed wrote different files")
     require(failures, a != c, "another seed wrote the same file")
     for vector in ("amplification", "gre_eth_flood"):
         args = base_args(TARGET6, vector, seed=3, service="dns")
-        require(failures, digest(f"det_{vector}_1", args) == digest(f"det_{vector}_2", args),
-                f"{vector}: the same seed wrote different files")
+        same = digest_of(f"det_{vector}_1", args) == digest_of(f"det_{vector}_2", args)
+        require(failures, same, f"{vector}: the same seed wrote different files")
     return "determinism", failures
 
 
@@ -565,12 +548,7 @@ def check_cli_errors(runner):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--gen", required=True, help="the rampart-gen binary")
-    parser.add_argument("--keep", help="write the captures here and keep them")
-    parser.add_argument("--jobs", type=int, default=2)
-    args = parser.parse_args()
+    args = parse_args(__doc__, jobs=True)
     gen = os.path.abspath(args.gen)
 
     with tempfile.TemporaryDirectory(prefix="rampart-scenarios-") as tmp:

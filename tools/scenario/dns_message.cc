@@ -7,11 +7,6 @@
 namespace rampart::scenario::dns {
 namespace {
 
-using iot::Append;
-using iot::Put16;
-using iot::Put32;
-using iot::Rng;
-
 bool IsLabelSuffix(std::string_view whole, std::string_view tail) {
   return whole == tail || (whole.size() > tail.size() && whole.ends_with(tail) &&
                            whole[whole.size() - tail.size() - 1] == '.');
@@ -28,21 +23,10 @@ class Message {
     Put16(out_, 0);
     Put16(out_, 0);
     Put16(out_, 0);
-    Labels(q.name);
+    PutLabels(out_, q.name);
     out_.push_back(0);
     Put16(out_, q.qtype);
     Put16(out_, 1);
-  }
-
-  //! Labels of `name` without the terminating root label.
-  void Labels(std::string_view name) {
-    size_t start = 0;
-    while (start < name.size()) {
-      const size_t dot = std::min(name.find('.', start), name.size());
-      out_.push_back(static_cast<uint8_t>(dot - start));
-      Append(out_, name.substr(start, dot - start));
-      start = dot + 1;
-    }
   }
 
   void Name(std::string_view name) {
@@ -204,22 +188,13 @@ Answer NxDomain(std::string_view zone) {
   return a;
 }
 
-std::string RandomText(Rng& rng, size_t len, std::string_view alphabet) {
-  std::string out(len, ' ');
-  for (char& c : out) {
-    c = alphabet[rng.Below(alphabet.size())];
-  }
-  return out;
-}
-
 Bytes AnyResponse(Rng& rng, std::string_view zone, size_t total, int64_t now_s) {
-  Question q;
-  q.id = rng.U16();
-  q.name = std::string(zone);
-  q.qtype = kAny;
-  q.rd = true;
-  q.edns = 4096;
-  q.dnssec_ok = true;
+  const Question q{.id = rng.U16(),
+                   .name = std::string(zone),
+                   .qtype = kAny,
+                   .rd = true,
+                   .edns = 4096,
+                   .dnssec_ok = true};
   Message m(q, 0x8180);
   const auto inception = static_cast<uint32_t>(now_s - int64_t{7} * 86400);
   const auto labels = static_cast<uint8_t>(std::count(zone.begin(), zone.end(), '.') + 1);
@@ -240,30 +215,19 @@ Bytes AnyResponse(Rng& rng, std::string_view zone, size_t total, int64_t now_s) 
     Put32(m.out(), inception + 30 * 86400);
     Put32(m.out(), inception);
     Put16(m.out(), static_cast<uint16_t>(Fnv(zone)));
-    m.Labels(zone);  // the signer's name is never compressed
+    PutLabels(m.out(), zone);  // the signer's name is never compressed
     m.out().push_back(0);
     Append(m.out(), rng.RandomBytes(256));
     m.End(at);
   }
   constexpr size_t kOpt = 11;
-  constexpr size_t kTxtOverhead = 13;  // pointer, type, class, TTL, length, string length
-  size_t remaining = total - m.out().size() - kOpt;
-  for (int i = 0; remaining >= kTxtOverhead; ++i) {
-    size_t len = std::min<size_t>(255, remaining - kTxtOverhead);
-    const size_t rest = remaining - kTxtOverhead - len;
-    if (rest > 0 && rest < kTxtOverhead) {
-      len -= kTxtOverhead - rest;
-    }
-    std::string text =
-        i % 4 == 0 ? "v=spf1 include:_spf." + std::string(zone) + " ~all " : "v=DKIM1; k=rsa; p=";
-    text +=
-        RandomText(rng, 255, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
-    text.resize(len);
+  const size_t room = total - m.out().size() - kOpt;
+  for (const std::string& text : FillerTexts(
+           rng, zone, room, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")) {
     const size_t at = m.Begin(0, zone, kTxt, 3600);
-    m.out().push_back(static_cast<uint8_t>(len));
+    m.out().push_back(static_cast<uint8_t>(text.size()));
     Append(m.out(), text);
     m.End(at);
-    remaining -= kTxtOverhead + len;
   }
   m.Opt(4096, true);
   return m.Finish();

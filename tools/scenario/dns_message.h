@@ -8,11 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "scenario/iot_session.h"
+#include "scenario/capture_common.h"
 
 namespace rampart::scenario::dns {
-
-using iot::Bytes;
 
 constexpr uint16_t kA = 1;
 constexpr uint16_t kSoa = 6;
@@ -74,12 +72,9 @@ Answer ZoneData(std::string_view name, uint16_t qtype, std::string_view zone, ui
 //! NXDOMAIN with the zone's SOA.
 Answer NxDomain(std::string_view zone);
 
-//! `len` characters drawn from `alphabet`.
-std::string RandomText(iot::Rng& rng, size_t len, std::string_view alphabet);
-
 //! An open resolver's ANY answer of `total` bytes (QR, RD, RA): two DNSKEYs, RRSIGs over the
 //! DNSKEY and TXT sets, TXT records (SPF, DKIM-like keys) to fill, and EDNS0 (4096, DO).
 //! `now_s` sets the signatures' validity.
-Bytes AnyResponse(iot::Rng& rng, std::string_view zone, size_t total, int64_t now_s);
+Bytes AnyResponse(Rng& rng, std::string_view zone, size_t total, int64_t now_s);
 
 }  // namespace rampart::scenario::dns

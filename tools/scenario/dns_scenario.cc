@@ -8,25 +8,14 @@
 #include <set>
 #include <utility>
 
+#include "scenario/capture_common.h"
 #include "scenario/dns_message.h"
-#include "scenario/iot_session.h"
 #include "scenario/packet_builder.h"
 
 // The DNS messages, the two vantage points' exchanges and the behaviours (dns_scenario.h has
 // the addresses and the timeline); then the options and the writing of the capture.
 namespace rampart::scenario::dns {
 namespace {
-
-using iot::Addr;
-using iot::Append;
-using iot::Bytes;
-using iot::FrameLog;
-using iot::kNsPerS;
-using iot::Ms;
-using iot::Put16;
-using iot::Put32;
-using iot::Rng;
-using iot::Sec;
 
 // Roles (host byte order).
 constexpr uint32_t kServer = 0xc6336435;               // 198.51.100.53, authoritative vantage
@@ -94,32 +83,16 @@ uint64_t MacOf(uint32_t a) {
   return Local(a) ? (0x020000000000 | a) : kRouterMac;
 }
 
-//! A UDP datagram, as one frame or as IPv4 fragments of at most 1480 payload bytes (the first
-//! one carries the UDP header, whose checksum covers the whole datagram).
+//! A UDP datagram, as one frame or as IPv4 fragments of at most 1480 payload bytes, 1.2 µs
+//! apart (the first one carries the UDP header, whose checksum covers the whole datagram).
 void AddDatagram(FrameLog& log, int64_t at, uint32_t src, uint32_t dst, uint16_t ip_id,
                  uint16_t sport, uint16_t dport, const Bytes& payload) {
-  const IpSpec spec = iot::Ipv4(Addr(src), Addr(dst), TtlOf(src), ip_id, false);
-  if (payload.size() + 8 <= 1480) {
-    PacketBuilder b;
-    b.Ethernet(0x0800, MacOf(src), MacOf(dst));
-    log.Add(at, b.Ip(spec, 17).Udp(sport, dport).Payload(payload.data(), payload.size()).Finish());
-    return;
-  }
-  const Bytes whole = PacketBuilder()
-                          .Ip(spec, 17)
-                          .Udp(sport, dport)
-                          .Payload(payload.data(), payload.size())
-                          .Finish();
-  const size_t l4_len = whole.size() - 20;
+  const IpSpec spec = Spec(Addr(src), Addr(dst), TtlOf(src), ip_id, false);
   int64_t t = at;
-  for (size_t offset = 0; offset < l4_len; offset += 1480, t += 1200) {
-    const size_t n = std::min<size_t>(1480, l4_len - offset);
-    IpSpec part = spec;
-    part.more_fragments = offset + n < l4_len;
-    part.fragment_offset = static_cast<uint16_t>(offset);
-    PacketBuilder b;
-    b.Ethernet(0x0800, MacOf(src), MacOf(dst));
-    log.Add(t, b.Ip(part, 17).Payload(whole.data() + 20 + offset, n).Finish());
+  for (const Frame& frame :
+       EthernetUdpDatagram({MacOf(src), MacOf(dst)}, spec, sport, dport, payload, 0)) {
+    log.Add(t, frame);
+    t += 1200;
   }
 }
 
@@ -200,33 +173,34 @@ uint16_t ResolverPort(Rng& rng) {
 
 //! A Linux client's ephemeral port.
 uint16_t ClientPort(Rng& rng) {
-  uint16_t port = iot::EphemeralPort(rng);
+  uint16_t port = EphemeralPort(rng);
   while (Traceroute(port)) {
-    port = iot::EphemeralPort(rng);
+    port = EphemeralPort(rng);
   }
   return port;
 }
 
 //! A public resolver's question to an authoritative server.
 Question ResolverQuestion(Rng& rng, std::string name, uint16_t qtype) {
-  Question q;
-  q.id = rng.U16();
-  q.name = std::move(name);
-  q.qtype = qtype;
-  q.edns = 1232;
-  q.dnssec_ok = true;
-  return q;
+  return {
+      .id = rng.U16(), .name = std::move(name), .qtype = qtype, .edns = 1232, .dnssec_ok = true};
 }
 
 //! An inside client's question to the local resolver; EDNS when `edns` is not 0.
 Question ClientQuestion(Rng& rng, std::string name, uint16_t qtype, uint16_t edns) {
+  return {.id = rng.U16(), .name = std::move(name), .qtype = qtype, .rd = true, .edns = edns};
+}
+
+//! A benign inside client's question, from an ephemeral port, with EDNS 30 % of the time.
+struct ClientAsk {
+  uint32_t client = 0;
+  uint16_t port = 0;
   Question q;
-  q.id = rng.U16();
-  q.name = std::move(name);
-  q.qtype = qtype;
-  q.rd = true;
-  q.edns = edns;
-  return q;
+};
+ClientAsk BenignAsk(Rng& rng, std::string name, uint16_t qtype) {
+  // A braced list is evaluated in order: the client, the port, then the question.
+  return {BenignClient(rng), ClientPort(rng),
+          ClientQuestion(rng, std::move(name), qtype, rng.Chance(0.3) ? 1232 : 0)};
 }
 
 void SendQuery(const Context& ctx, Rng& rng, int64_t at, uint32_t client, uint16_t port,
@@ -324,9 +298,7 @@ void WriteBenign(const Context& ctx, Rng& rng) {
       names.push_back({std::string(host) + "." + std::string(kZones[z]), z, false});
     }
   }
-  for (size_t i = names.size(); i > 1; --i) {
-    std::swap(names[i - 1], names[rng.Below(i)]);
-  }
+  Shuffle(names, rng);
   std::vector<double> cumulative;
   double total = 0;
   for (size_t i = 0; i < names.size(); ++i) {
@@ -363,9 +335,7 @@ void WriteBenign(const Context& ctx, Rng& rng) {
       AskPublic(ctx, rng, t, WeightedResolver(rng), name, qtype, &answer, 0.1, 0.8);
       return;
     }
-    const uint32_t client = BenignClient(rng);
-    const uint16_t port = ClientPort(rng);
-    const Question q = ClientQuestion(rng, name, qtype, rng.Chance(0.3) ? 1232 : 0);
+    const auto [client, port, q] = BenignAsk(rng, name, qtype);
     Cached& entry = cache[{name, qtype}];
     if (entry.expires > t) {
       // From the cache, or with a fetch already under way.
@@ -440,9 +410,7 @@ void WriteRetryStorm(const Context& ctx, Rng& rng) {
       AskPublic(ctx, rng, t, AnyResolver(rng), name, qtype, answered ? &answer : nullptr, 50, 400);
       return;
     }
-    const uint32_t client = BenignClient(rng);
-    const uint16_t port = ClientPort(rng);
-    const Question q = ClientQuestion(rng, name, qtype, rng.Chance(0.3) ? 1232 : 0);
+    const auto [client, port, q] = BenignAsk(rng, name, qtype);
     SendQuery(ctx, rng, t, client, port, kResolver, q);
     const int64_t asked = t + rng.Millis(0.05, 0.3);
     int64_t got = 0;
@@ -472,9 +440,7 @@ void WriteCdnRandom(const Context& ctx, Rng& rng) {
       AskPublic(ctx, rng, t, WeightedResolver(rng), name, kA, &answer, 0.1, 0.8);
       return;
     }
-    const uint32_t client = BenignClient(rng);
-    const uint16_t port = ClientPort(rng);
-    const Question q = ClientQuestion(rng, name, kA, rng.Chance(0.3) ? 1232 : 0);
+    const auto [client, port, q] = BenignAsk(rng, name, kA);
     Lookup(ctx, rng, t, client, port, q, answer, kCdnServer, rng.Millis(8, 15));
   });
 }
@@ -506,15 +472,10 @@ void WriteTunnel(const Context& ctx, Rng& rng) {
   });
 }
 
+//! Not an open resolver of the amplification: special-purpose space, the capture's own ranges
+//! and the well-known public resolvers.
 bool Special(uint32_t a) {
-  const uint32_t o1 = a >> 24;
-  const uint32_t o2 = (a >> 16) & 0xff;
-  const uint32_t p24 = a >> 8;
-  return o1 == 0 || o1 == 10 || o1 == 127 || o1 >= 224 || (o1 == 100 && o2 >= 64 && o2 < 128) ||
-         (o1 == 169 && o2 == 254) || (o1 == 172 && o2 >= 16 && o2 < 32) ||
-         (o1 == 192 && o2 == 168) || (o1 == 198 && (o2 == 18 || o2 == 19)) || p24 == 0xc00000 ||
-         p24 == 0xc00002 || p24 == 0xc63364 || p24 == 0xcb0071 ||
-         std::find(kWellKnown.begin(), kWellKnown.end(), a) != kWellKnown.end();
+  return !IsPublicV4(a) || std::find(kWellKnown.begin(), kWellKnown.end(), a) != kWellKnown.end();
 }
 
 void WriteAmplification(const Context& ctx, Rng& rng) {
@@ -550,7 +511,7 @@ constexpr size_t kBehaviours = static_cast<size_t>(DnsBehaviour::kCount);
 constexpr std::array<std::string_view, kBehaviours> kNames = {
     "benign", "water_torture", "retry_storm", "cdn_random", "tunnel", "amplification"};
 
-using Writer = void (*)(const dns::Context&, iot::Rng&);
+using Writer = void (*)(const dns::Context&, Rng&);
 constexpr std::array<Writer, kBehaviours> kWriters = {
     dns::WriteBenign,    dns::WriteWaterTorture, dns::WriteRetryStorm,
     dns::WriteCdnRandom, dns::WriteTunnel,       dns::WriteAmplification};
@@ -559,10 +520,6 @@ constexpr std::array<Writer, kBehaviours> kWriters = {
 constexpr double kMaxQueries = 5e6;
 constexpr double kWindowStart = 10;
 constexpr double kWindowEnd = 40;
-
-bool Has(const std::vector<DnsBehaviour>& behaviours, DnsBehaviour b) {
-  return std::find(behaviours.begin(), behaviours.end(), b) != behaviours.end();
-}
 
 //! Lower-case labels of letters, digits and hyphens, 1-63 characters, at least two of them.
 bool ValidZone(std::string_view zone) {
@@ -589,17 +546,11 @@ bool ValidZone(std::string_view zone) {
 }  // namespace
 
 std::string_view DnsBehaviourName(DnsBehaviour behaviour) {
-  const auto i = static_cast<size_t>(behaviour);
-  return i < kNames.size() ? kNames[i] : "unknown";
+  return NameOf(kNames, behaviour);
 }
 
 std::optional<DnsBehaviour> DnsBehaviourFromName(std::string_view name) {
-  for (size_t i = 0; i < kNames.size(); ++i) {
-    if (kNames[i] == name) {
-      return static_cast<DnsBehaviour>(i);
-    }
-  }
-  return std::nullopt;
+  return FromName<DnsBehaviour>(kNames, name);
 }
 
 std::optional<DnsVantage> DnsVantageFromName(std::string_view name) {
@@ -631,56 +582,53 @@ std::string DnsRegistrableDomain(std::string_view name) {
 }
 
 bool ValidateDnsScenario(const DnsScenarioOptions& options, std::string* error) {
-  const auto fail = [error](std::string message) {
-    *error = std::move(message);
-    return false;
-  };
   if (options.out.empty()) {
-    return fail("no output file");
+    return Fail(error, "no output file");
   }
   for (const DnsBehaviour b : options.behaviours) {
     if (static_cast<size_t>(b) >= kBehaviours) {
-      return fail("unknown behaviour");
+      return Fail(error, "unknown behaviour");
     }
   }
   const double d = options.duration_s;
   if (!std::isfinite(d) || d <= 0 || d > 86400) {
-    return fail("duration must be above 0 and at most 86400 seconds");
+    return Fail(error, "duration must be above 0 and at most 86400 seconds");
   }
   if (options.start_s < 0 || options.start_s > int64_t{0xffffffff} - 86400 - 60) {
-    return fail("start must be a Unix time between 1970 and 2105");
+    return Fail(error, "start must be a Unix time between 1970 and 2105");
   }
-  const bool attack = Has(options.behaviours, DnsBehaviour::kWaterTorture) ||
-                      Has(options.behaviours, DnsBehaviour::kRetryStorm) ||
-                      Has(options.behaviours, DnsBehaviour::kAmplification);
+  const bool attack = Contains(options.behaviours, DnsBehaviour::kWaterTorture) ||
+                      Contains(options.behaviours, DnsBehaviour::kRetryStorm) ||
+                      Contains(options.behaviours, DnsBehaviour::kAmplification);
   if (attack && d <= kWindowStart) {
-    return fail(
-        "water_torture, retry_storm and amplification start at 10 s: the duration "
-        "must be above 10 seconds");
+    return Fail(error,
+                "water_torture, retry_storm and amplification start at 10 s: the duration "
+                "must be above 10 seconds");
   }
   if (!std::isfinite(options.rate) || options.rate <= 0) {
-    return fail("rate must be above 0");
+    return Fail(error, "rate must be above 0");
   }
   const double window = std::max(0.0, std::min(d, kWindowEnd) - kWindowStart);
   const double queries = 200 * d +
-                         (Has(options.behaviours, DnsBehaviour::kCdnRandom) ? 300 * d : 0) +
+                         (Contains(options.behaviours, DnsBehaviour::kCdnRandom) ? 300 * d : 0) +
                          (attack ? 3 * options.rate * window : 0);
   if (queries > kMaxQueries) {
-    return fail("too many queries (at most 5 million): lower the duration or the rate");
+    return Fail(error, "too many queries (at most 5 million): lower the duration or the rate");
   }
   if (!ValidZone(options.zone)) {
-    return fail("zone '" + options.zone +
-                "' is not a lower-case domain name of at least two labels (letters, digits, "
-                "hyphens)");
+    return Fail(error,
+                "zone '" + options.zone +
+                    "' is not a lower-case domain name of at least two labels (letters, digits, "
+                    "hyphens)");
   }
   const std::string apex = DnsRegistrableDomain(options.zone);
   if (apex.find('.') == std::string::npos ||
       std::find(dns::kTwoLabelSuffixes.begin(), dns::kTwoLabelSuffixes.end(), apex) !=
           dns::kTwoLabelSuffixes.end()) {
-    return fail("zone '" + options.zone + "' is a public suffix");
+    return Fail(error, "zone '" + options.zone + "' is a public suffix");
   }
   if (apex == dns::kBusyZone || apex == dns::kCdnZone || apex == dns::kTunnelZone) {
-    return fail("zone '" + options.zone + "' is retry_storm's, cdn_random's or tunnel's");
+    return Fail(error, "zone '" + options.zone + "' is retry_storm's, cdn_random's or tunnel's");
   }
   return true;
 }
@@ -689,13 +637,11 @@ bool WriteDnsScenario(const DnsScenarioOptions& options, std::string* error) {
   if (!ValidateDnsScenario(options, error)) {
     return false;
   }
-  iot::FrameLog log;
+  FrameLog log;
   dns::Context ctx{log};
   ctx.vantage = options.vantage;
-  ctx.begin = options.start_s * iot::kNsPerS;
-  const auto at = [&ctx](double s) {
-    return ctx.begin + std::llround(s * static_cast<double>(iot::kNsPerS));
-  };
+  ctx.begin = options.start_s * kNsPerS;
+  const auto at = [&ctx](double s) { return ctx.begin + ToNs(s); };
   ctx.end = at(options.duration_s);
   ctx.window_begin = at(kWindowStart);
   ctx.window_end = at(std::min(options.duration_s, kWindowEnd));
@@ -704,15 +650,15 @@ bool WriteDnsScenario(const DnsScenarioOptions& options, std::string* error) {
   ctx.apex = DnsRegistrableDomain(options.zone);
 
   // One seed per behaviour, drawn in a fixed order.
-  iot::Rng master(options.seed);
+  Rng master(options.seed);
   std::array<uint64_t, kBehaviours> seeds{};
   for (uint64_t& seed : seeds) {
     seed = master.Next();
   }
   for (size_t i = 0; i < kBehaviours; ++i) {
     const auto b = static_cast<DnsBehaviour>(i);
-    if (b == DnsBehaviour::kBenign || Has(options.behaviours, b)) {
-      iot::Rng rng(seeds[i]);
+    if (b == DnsBehaviour::kBenign || Contains(options.behaviours, b)) {
+      Rng rng(seeds[i]);
       kWriters[i](ctx, rng);
     }
   }

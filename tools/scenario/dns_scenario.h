@@ -117,6 +117,8 @@
 #include <string_view>
 #include <vector>
 
+#include "scenario/capture_options.h"
+
 namespace rampart::scenario {
 
 enum class DnsBehaviour : uint8_t {
@@ -136,10 +138,7 @@ enum class DnsVantage : uint8_t { kAuthoritative, kResolver };
 //! "authoritative" or "resolver".
 std::optional<DnsVantage> DnsVantageFromName(std::string_view name);
 
-struct DnsScenarioOptions {
-  std::string out;                          // capture file to write ("-" = standard output)
-  uint64_t seed = 1;                        // same seed, same options: byte-identical file
-  int64_t start_s = 1477040400;             // first packet's time (2016-10-21 09:00 UTC)
+struct DnsScenarioOptions : CaptureOptions {
   double duration_s = 60;                   // length of the background (benign, cdn, tunnel)
   double rate = 2000;                       // water_torture, retry_storm, amplification per second
   std::string zone = "victim-example.com";  // water_torture's target zone

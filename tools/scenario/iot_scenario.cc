@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <numeric>
 #include <string>
 
 #include "scenario/iot_session.h"
@@ -60,32 +61,26 @@ uint32_t MiraiTarget(Rng& rng) {
 //! A SYN from a raw socket: no options unless `mss` is set, DF clear.
 Bytes RawSyn(const IpAddress& src, const IpAddress& dst, uint8_t ttl, uint16_t id, uint16_t sport,
              uint16_t dport, uint32_t seq, uint16_t window, uint16_t mss) {
-  TcpSpec tcp;
-  tcp.src_port = sport;
-  tcp.dst_port = dport;
-  tcp.seq = seq;
-  tcp.flags = kSyn;
-  tcp.window = window;
+  TcpSpec tcp{.src_port = sport, .dst_port = dport, .seq = seq, .flags = kSyn, .window = window};
   if (mss != 0) {
     tcp.options = {2, 4, static_cast<uint8_t>(mss >> 8), static_cast<uint8_t>(mss)};
   }
-  return EthernetFor(src, dst).Ip(Ipv4(src, dst, ttl, id, false), 6).Tcp(tcp).Finish();
+  return EthernetFor(src, dst).Ip(Spec(src, dst, ttl, id, false), 6).Tcp(tcp).Finish();
 }
 
 //! A kernel's answer outside any connection (SYN-ACK with MSS only, RST, RST/ACK): DF, IP ID 0.
 Bytes KernelSegment(const IpAddress& src, const IpAddress& dst, uint8_t ttl, uint16_t sport,
                     uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t window) {
-  TcpSpec tcp;
-  tcp.src_port = sport;
-  tcp.dst_port = dport;
-  tcp.seq = seq;
-  tcp.ack = ack;
-  tcp.flags = flags;
-  tcp.window = window;
+  TcpSpec tcp{.src_port = sport,
+              .dst_port = dport,
+              .seq = seq,
+              .ack = ack,
+              .flags = flags,
+              .window = window};
   if ((flags & kSyn) != 0) {
     tcp.options = {2, 4, 0x05, 0xb4};
   }
-  return EthernetFor(src, dst).Ip(Ipv4(src, dst, ttl, 0, true), 6).Tcp(tcp).Finish();
+  return EthernetFor(src, dst).Ip(Spec(src, dst, ttl, 0, true), 6).Tcp(tcp).Finish();
 }
 
 constexpr std::array<uint8_t, 12> kLiveHosts = {5, 10, 20, 25, 30, 40, 66, 80, 100, 150, 200, 250};
@@ -123,9 +118,13 @@ void Probe(FrameLog& log, Rng& rng, int64_t t, uint16_t sport, uint8_t host, uin
           KernelSegment(scanner, target, 52, sport, port, seq + 1, 0, kRst, 0));
 }
 
-//! Even spacing at `rate` per second from `from` to `to`, `count` events; event i's time.
-int64_t Tick(int64_t from, double rate, uint64_t i) {
-  return from + std::llround(static_cast<double>(i) * static_cast<double>(kNsPerS) / rate);
+//! 1..N in a random order.
+template <typename T, size_t N>
+std::array<T, N> Shuffled(Rng& rng) {
+  std::array<T, N> items{};
+  std::iota(items.begin(), items.end(), T{1});
+  Shuffle(items, rng);
+  return items;
 }
 
 }  // namespace
@@ -177,26 +176,14 @@ void WriteGenericScan(const Context& ctx, Rng& rng) {
   const auto vertical_sport = static_cast<uint16_t>(sport == 65000 ? 33000 : sport + 1);
   int64_t t = ctx.begin + Sec(5);
   // Horizontal: port 22 across the /24, hosts in a random order.
-  std::array<uint8_t, 254> hosts{};
-  for (size_t i = 0; i < hosts.size(); ++i) {
-    hosts[i] = static_cast<uint8_t>(i + 1);
-  }
-  for (size_t i = hosts.size(); i > 1; --i) {
-    std::swap(hosts[i - 1], hosts[rng.Below(i)]);
-  }
+  const auto hosts = Shuffled<uint8_t, 254>(rng);
   for (size_t i = 0; i < hosts.size(); ++i) {
     const uint8_t host = hosts[i];
     Probe(ctx.log, rng, Tick(t, 200, i), sport, host, 22, host == 10 || host == 80 || host == 150);
   }
   // Vertical: ports 1-1024 of 198.51.100.10 in a random order.
   t = Tick(t, 200, hosts.size()) + Sec(1);
-  std::array<uint16_t, 1024> ports{};
-  for (size_t i = 0; i < ports.size(); ++i) {
-    ports[i] = static_cast<uint16_t>(i + 1);
-  }
-  for (size_t i = ports.size(); i > 1; --i) {
-    std::swap(ports[i - 1], ports[rng.Below(i)]);
-  }
+  const auto ports = Shuffled<uint16_t, 1024>(rng);
   for (size_t i = 0; i < ports.size(); ++i) {
     const uint16_t port = ports[i];
     Probe(ctx.log, rng, Tick(t, 300, i), vertical_sport, 10, port,
@@ -282,27 +269,11 @@ constexpr std::array<std::string_view, 20> kSites = {
     "login.example.com", "update.example.net", "wiki.example.org",  "music.example.com",
     "forum.example.net", "games.example.org",  "cloud.example.com", "status.example.net"};
 
-constexpr std::string_view kLorem =
-    "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor "
-    "incididunt ut labore et dolore magna aliqua.</p>\n";
-
 std::string HttpPage(size_t body_size) {
-  std::string body = "<!DOCTYPE html>\n<html><head><title>Example</title></head><body>\n";
-  while (body.size() < body_size) {
-    body += kLorem;
-  }
-  body.resize(body_size);
-  body.replace(body_size - 15, 15, "</body></html>\n");
+  const std::string body = HtmlBody(body_size);
   return "HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: text/html; charset=utf-8\r\n"
          "Content-Length: " +
          std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
-}
-
-Bytes TlsRecord(Rng& rng, size_t total) {
-  Bytes out = {0x17, 0x03, 0x03};
-  Put16(out, static_cast<uint16_t>(total - 5));
-  Append(out, rng.RandomBytes(total - 5));
-  return out;
 }
 
 //! The next source port of each background client (192.168.1.100-149).
@@ -321,14 +292,14 @@ void WebSession(const Context& ctx, Rng& rng, int64_t at, ClientPorts& ports) {
   int64_t t = flow.Connect(at);
   const size_t answer = rng.Range(200, 600);
   if (https) {
-    t = flow.Send(true, t + rng.Millis(0.1, 1), TlsRecord(rng, rng.Range(100, 300)));
-    t = flow.Send(false, t + flow.rtt() / 2 + rng.Millis(5, 60), TlsRecord(rng, answer));
+    t = flow.Send(true, t + rng.Millis(0.1, 1), TlsRecord(rng.Range(100, 300), rng));
+    t = flow.Send(false, t + flow.rtt() / 2 + rng.Millis(5, 60), TlsRecord(answer, rng));
   } else {
     t = flow.Send(true, t + rng.Millis(0.1, 1),
                   "GET /" + std::to_string(rng.Below(1000)) +
                       ".html HTTP/1.1\r\nHost: " + std::string(kSites[site]) +
-                      "\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:102.0) "
-                      "Gecko/20100101 Firefox/102.0\r\nAccept: */*\r\nConnection: close\r\n\r\n");
+                      "\r\nUser-Agent: " + std::string(kFirefoxUserAgent) +
+                      "\r\nAccept: */*\r\nConnection: close\r\n\r\n");
     t = flow.Send(false, t + flow.rtt() / 2 + rng.Millis(5, 60), HttpPage(answer));
   }
   flow.Close(true, t + flow.rtt() / 2 + rng.Millis(1, 50));
@@ -346,38 +317,13 @@ void DnsLookup(const Context& ctx, Rng& rng, int64_t at, ClientPorts& /*ports*/)
                        DnsAnswer(query, 0xc0000250 + static_cast<uint32_t>(site), 300)));
 }
 
-uint64_t NtpTime(int64_t ts_ns) {
-  const auto seconds = static_cast<uint64_t>(ts_ns / kNsPerS) + 2208988800ULL;
-  const uint64_t fraction =
-      (static_cast<uint64_t>(ts_ns % kNsPerS) << 32) / static_cast<uint64_t>(kNsPerS);
-  return seconds << 32 | fraction;
-}
-
-void Put64(Bytes& out, uint64_t v) {
-  Put32(out, static_cast<uint32_t>(v >> 32));
-  Put32(out, static_cast<uint32_t>(v));
-}
-
 void NtpPoll(const Context& ctx, Rng& rng, int64_t at, ClientPorts& /*ports*/) {
   const IpAddress client = Addr(0xc0a80100 | static_cast<uint32_t>(rng.Range(100, 149)));
   const IpAddress server = Addr(0xc000027b);  // 192.0.2.123
   const uint16_t port = EphemeralPort(rng);
-  Bytes request(40, 0);  // NTPv4 client (mode 3), poll 6, precision -23
-  request[0] = 0x23;
-  request[2] = 6;
-  request[3] = 0xe9;
-  Put64(request, NtpTime(at));
   const int64_t answered = at + rng.Millis(10, 40);
-  Bytes reply = {0x24, 2, 6, 0xe9};
-  Put32(reply, 0x00000210);  // root delay
-  Put32(reply, 0x00000350);  // root dispersion
-  Put32(reply, 0xc0000201);  // reference: 192.0.2.1
-  Put64(reply, NtpTime(answered - Sec(30)));
-  Put64(reply, NtpTime(at));
-  Put64(reply, NtpTime(answered - Ms(0.02)));
-  Put64(reply, NtpTime(answered - Ms(0.01)));
-  ctx.log.Add(at, UdpFrame(client, server, 64, rng.U16(), port, 123, request));
-  ctx.log.Add(answered, UdpFrame(server, client, 54, rng.U16(), 123, port, reply));
+  ctx.log.Add(at, UdpFrame(client, server, 64, rng.U16(), port, 123, NtpRequest(at)));
+  ctx.log.Add(answered, UdpFrame(server, client, 54, rng.U16(), 123, port, NtpReply(at, answered)));
 }
 
 }  // namespace
@@ -426,7 +372,7 @@ constexpr std::array<std::string_view, kBehaviours> kNames = {
     "imap_login",    "ssh_bruteforce",    "c2_beacon",          "public_dns",
     "outgoing_flood"};
 
-using Writer = void (*)(const iot::Context&, iot::Rng&);
+using Writer = void (*)(const iot::Context&, Rng&);
 constexpr std::array<Writer, kBehaviours> kWriters = {
     iot::WriteMiraiScan,          iot::WriteGenericScan, iot::WriteTelnetBruteforce,
     iot::WriteInfectedReportback, iot::WriteFtpDefault,  iot::WriteTelnetNondefault,
@@ -438,69 +384,56 @@ constexpr std::array<Writer, kBehaviours> kWriters = {
 constexpr double kMaxDuration = 86400;
 constexpr double kMaxGeneratedPackets = 5e6;
 
-bool Has(const std::vector<IotBehaviour>& behaviours, IotBehaviour b) {
-  return std::find(behaviours.begin(), behaviours.end(), b) != behaviours.end();
-}
-
 }  // namespace
 
 std::string_view IotBehaviourName(IotBehaviour behaviour) {
-  const auto i = static_cast<size_t>(behaviour);
-  return i < kNames.size() ? kNames[i] : "unknown";
+  return NameOf(kNames, behaviour);
 }
 
 std::optional<IotBehaviour> IotBehaviourFromName(std::string_view name) {
-  for (size_t i = 0; i < kNames.size(); ++i) {
-    if (kNames[i] == name) {
-      return static_cast<IotBehaviour>(i);
-    }
-  }
-  return std::nullopt;
+  return FromName<IotBehaviour>(kNames, name);
 }
 
 double IotDefaultDuration(const std::vector<IotBehaviour>& behaviours) {
-  if (Has(behaviours, IotBehaviour::kC2Beacon)) {
+  if (Contains(behaviours, IotBehaviour::kC2Beacon)) {
     return 420;
   }
-  return Has(behaviours, IotBehaviour::kSshBruteforce) ? 100 : 60;
+  return Contains(behaviours, IotBehaviour::kSshBruteforce) ? 100 : 60;
 }
 
 bool ValidateIotScenario(const IotScenarioOptions& options, std::string* error) {
-  const auto fail = [error](std::string message) {
-    *error = std::move(message);
-    return false;
-  };
   if (options.out.empty()) {
-    return fail("no output file");
+    return Fail(error, "no output file");
   }
   if (options.behaviours.empty()) {
-    return fail("no behaviour");
+    return Fail(error, "no behaviour");
   }
   for (IotBehaviour b : options.behaviours) {
     if (static_cast<size_t>(b) >= kBehaviours) {
-      return fail("unknown behaviour");
+      return Fail(error, "unknown behaviour");
     }
   }
   const double duration = options.duration_s.value_or(IotDefaultDuration(options.behaviours));
   if (!std::isfinite(duration) || duration <= 0 || duration > kMaxDuration) {
-    return fail("duration must be above 0 and at most 86400 seconds");
+    return Fail(error, "duration must be above 0 and at most 86400 seconds");
   }
   // Classic pcap keeps 32-bit seconds; leave room for sessions that end after the duration.
   if (options.start_s < 0 || options.start_s > int64_t{0xffffffff} - 2 * 86400) {
-    return fail("start must be a Unix time between 1970 and 2105");
+    return Fail(error, "start must be a Unix time between 1970 and 2105");
   }
   if (!std::isfinite(options.background_pps) || options.background_pps < 0 ||
       options.background_pps * duration > kMaxGeneratedPackets) {
-    return fail("background rate times duration must be at most 5 million packets");
+    return Fail(error, "background rate times duration must be at most 5 million packets");
   }
   const double scan_s = std::min(duration, options.scan_duration_s.value_or(duration));
   if (!std::isfinite(options.scan_pps) || options.scan_pps <= 0 || !std::isfinite(scan_s) ||
       scan_s < 0 || options.scan_pps * scan_s > kMaxGeneratedPackets) {
-    return fail("scan rate must be above 0 and scan rate times scan duration at most 5 million");
+    return Fail(error,
+                "scan rate must be above 0 and scan rate times scan duration at most 5 million");
   }
   if (!std::isfinite(options.flood_duration_s) || options.flood_duration_s < 0 ||
       options.flood_duration_s > 600) {
-    return fail("flood duration must be between 0 and 600 seconds");
+    return Fail(error, "flood duration must be between 0 and 600 seconds");
   }
   return true;
 }
@@ -511,28 +444,28 @@ bool WriteIotScenario(const IotScenarioOptions& options, std::string* error) {
   }
   const double duration = options.duration_s.value_or(IotDefaultDuration(options.behaviours));
   const double scan_s = std::min(duration, options.scan_duration_s.value_or(duration));
-  iot::FrameLog log;
+  FrameLog log;
   iot::Context ctx{log};
-  ctx.begin = options.start_s * iot::kNsPerS;
-  ctx.end = ctx.begin + std::llround(duration * static_cast<double>(iot::kNsPerS));
+  ctx.begin = options.start_s * kNsPerS;
+  ctx.end = ctx.begin + ToNs(duration);
   ctx.scan_pps = options.scan_pps;
-  ctx.scan_end = ctx.begin + std::llround(scan_s * static_cast<double>(iot::kNsPerS));
-  ctx.flood_ns = std::llround(options.flood_duration_s * static_cast<double>(iot::kNsPerS));
+  ctx.scan_end = ctx.begin + ToNs(scan_s);
+  ctx.flood_ns = ToNs(options.flood_duration_s);
   ctx.background_pps = options.background_pps;
 
   // One seed per part, drawn in a fixed order: each behaviour is the same whatever else is in
   // the capture.
-  iot::Rng master(options.seed);
+  Rng master(options.seed);
   const uint64_t background_seed = master.Next();
   std::array<uint64_t, kBehaviours> seeds{};
   for (uint64_t& seed : seeds) {
     seed = master.Next();
   }
-  iot::Rng background(background_seed);
+  Rng background(background_seed);
   iot::WriteBackground(ctx, background);
   for (size_t i = 0; i < kBehaviours; ++i) {
-    if (Has(options.behaviours, static_cast<IotBehaviour>(i))) {
-      iot::Rng rng(seeds[i]);
+    if (Contains(options.behaviours, static_cast<IotBehaviour>(i))) {
+      Rng rng(seeds[i]);
       kWriters[i](ctx, rng);
     }
   }

@@ -81,6 +81,8 @@
 #include <string_view>
 #include <vector>
 
+#include "scenario/capture_options.h"
+
 namespace rampart::scenario {
 
 enum class IotBehaviour : uint8_t {
@@ -103,10 +105,7 @@ enum class IotBehaviour : uint8_t {
 std::string_view IotBehaviourName(IotBehaviour behaviour);
 std::optional<IotBehaviour> IotBehaviourFromName(std::string_view name);
 
-struct IotScenarioOptions {
-  std::string out;                        // capture file to write ("-" = standard output)
-  uint64_t seed = 1;                      // same seed, same options: byte-identical file
-  int64_t start_s = 1477040400;           // first packet's time (2016-10-21 09:00 UTC)
+struct IotScenarioOptions : CaptureOptions {
   std::optional<double> duration_s;       // background length; default IotDefaultDuration()
   double background_pps = 200;            // 0 = no background
   double scan_pps = 160;                  // mirai_scan SYNs per second

@@ -4,114 +4,7 @@
 #include <array>
 #include <string>
 
-#include "capture/link_type.h"
-#include "capture/pcap_writer.h"
-
 namespace rampart::scenario::iot {
-
-Bytes Rng::RandomBytes(size_t len) {
-  Bytes out(len);
-  size_t i = 0;
-  for (; i + 8 <= len; i += 8) {
-    const uint64_t v = engine_();
-    for (size_t b = 0; b < 8; ++b) {
-      out[i + b] = static_cast<uint8_t>(v >> (8 * b));
-    }
-  }
-  if (i < len) {
-    uint64_t v = engine_();
-    for (; i < len; ++i, v >>= 8) {
-      out[i] = static_cast<uint8_t>(v);
-    }
-  }
-  return out;
-}
-
-void Put16(Bytes& out, uint16_t v) {
-  out.push_back(static_cast<uint8_t>(v >> 8));
-  out.push_back(static_cast<uint8_t>(v));
-}
-void Put32(Bytes& out, uint32_t v) {
-  Put16(out, static_cast<uint16_t>(v >> 16));
-  Put16(out, static_cast<uint16_t>(v));
-}
-void Append(Bytes& out, std::string_view text) {
-  out.insert(out.end(), text.begin(), text.end());
-}
-void Append(Bytes& out, const Bytes& more) {
-  out.insert(out.end(), more.begin(), more.end());
-}
-Bytes FromText(std::string_view text) {
-  return Bytes(text.begin(), text.end());
-}
-uint32_t V4Value(const IpAddress& a) {
-  return static_cast<uint32_t>(a.bytes[0]) << 24 | static_cast<uint32_t>(a.bytes[1]) << 16 |
-         static_cast<uint32_t>(a.bytes[2]) << 8 | a.bytes[3];
-}
-IpAddress V4(const char* text) {
-  return *IpAddress::Parse(text);
-}
-
-// ---------------------------------------------------------------------------------------------
-
-void FrameLog::Add(int64_t ts, const Bytes& frame) {
-  records_.push_back({ts, arena_.size(), static_cast<uint32_t>(frame.size())});
-  arena_.insert(arena_.end(), frame.begin(), frame.end());
-}
-
-bool FrameLog::Write(const std::string& path, std::string* error) {
-  // Records are added in a fixed order, so a stable sort by time gives the same file each run.
-  std::stable_sort(records_.begin(), records_.end(),
-                   [](const Record& a, const Record& b) { return a.ts < b.ts; });
-  PcapWriter writer;
-  if (!writer.Open(path, static_cast<uint16_t>(LinkType::kEthernet), 65535, error)) {
-    return false;
-  }
-  for (const Record& r : records_) {
-    if (!writer.Write(r.ts, arena_.data() + r.offset, r.len)) {
-      *error = path + ": write failed";
-      return false;
-    }
-  }
-  if (!writer.Close()) {
-    *error = path + ": write failed";
-    return false;
-  }
-  return true;
-}
-
-// ---------------------------------------------------------------------------------------------
-
-namespace {
-
-bool Decoded(uint16_t port) {
-  for (uint16_t taken : {34980, 44321, 44322, 44818, 48049, 48898, 57000}) {
-    if (port == taken) {
-      return true;
-    }
-  }
-  return false;
-}
-
-}  // namespace
-
-uint16_t EphemeralPort(Rng& rng) {
-  uint16_t port = rng.Port(32768, 60999);
-  while (Decoded(port)) {
-    port = rng.Port(32768, 60999);
-  }
-  return port;
-}
-
-uint16_t NextPort(uint16_t port, Rng& rng) {
-  do {
-    port = static_cast<uint16_t>(port + rng.Range(1, 4));
-    if (port > 60999) {
-      port = static_cast<uint16_t>(port - 60999 + 32767);
-    }
-  } while (Decoded(port));
-  return port;
-}
 
 bool OnLan(const IpAddress& a) {
   return a.IsV4() && (V4Value(a) >> 8) == 0xc0a801;
@@ -124,67 +17,26 @@ uint64_t MacOf(const IpAddress& a) {
   return 0x020000000000 | V4Value(a);
 }
 
-PacketBuilder EthernetFor(const IpAddress& src, const IpAddress& dst) {
+Macs LanMacs(const IpAddress& src, const IpAddress& dst) {
   const uint64_t gateway = 0x020000000101;  // 192.168.1.1
-  uint64_t src_mac = MacOf(src);
-  uint64_t dst_mac = MacOf(dst);
+  Macs macs{MacOf(src), MacOf(dst)};
   if (OnLan(src) != OnLan(dst)) {
-    (OnLan(src) ? dst_mac : src_mac) = gateway;
+    (OnLan(src) ? macs.dst : macs.src) = gateway;
   }
-  PacketBuilder b;
-  b.Ethernet(0x0800, src_mac, dst_mac);
-  return b;
-}
-
-IpSpec Ipv4(const IpAddress& src, const IpAddress& dst, uint8_t ttl, uint16_t id, bool df) {
-  IpSpec spec;
-  spec.src = src;
-  spec.dst = dst;
-  spec.ttl = ttl;
-  spec.id = id;
-  spec.dont_fragment = df;
-  return spec;
-}
-
-Bytes UdpFrame(const IpAddress& src, const IpAddress& dst, uint8_t ttl, uint16_t id, uint16_t sport,
-               uint16_t dport, const Bytes& payload, bool df) {
-  return EthernetFor(src, dst)
-      .Ip(Ipv4(src, dst, ttl, id, df), 17)
-      .Udp(sport, dport)
-      .Payload(payload.data(), payload.size())
-      .Finish();
-}
-
-Bytes DnsAnswer(const Bytes& query, uint32_t address, uint32_t ttl) {
-  Bytes out = query;
-  out[2] = 0x81;  // QR, RD
-  out[3] = 0x80;  // RA
-  out[6] = 0;
-  out[7] = 1;
-  const Bytes answer = {0xc0, 0x0c, 0, 1, 0, 1};
-  Append(out, answer);
-  Put32(out, ttl);
-  Put16(out, 4);
-  Put32(out, address);
-  return out;
+  return macs;
 }
 
 Peer EmbeddedPeer(const IpAddress& addr, uint8_t ttl) {
-  Peer p;
-  p.addr = addr;
-  p.ttl = ttl;
-  p.syn_window = 5840;
-  p.synack_window = 5792;
-  p.wscale = 2;
-  p.window = 1460;
-  return p;
+  return {.addr = addr,
+          .ttl = ttl,
+          .syn_window = 5840,
+          .synack_window = 5792,
+          .wscale = 2,
+          .window = 1460};
 }
 
 Peer LinuxPeer(const IpAddress& addr, uint8_t ttl) {
-  Peer p;
-  p.addr = addr;
-  p.ttl = ttl;
-  return p;
+  return {.addr = addr, .ttl = ttl};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -204,38 +56,27 @@ TcpFlow::TcpFlow(FrameLog& log, Rng& rng, const Peer& client, uint16_t client_po
   server_.ts_base = rng.U32();
 }
 
-Bytes TcpFlow::SynOptions(const Side& from, int64_t at) const {
-  const uint16_t mss = from.peer.mss;
-  Bytes o = {2, 4, static_cast<uint8_t>(mss >> 8), static_cast<uint8_t>(mss), 4, 2, 8, 10};
-  Put32(o, from.ts_base + static_cast<uint32_t>(at / kNsPerMs));
-  Put32(o, from.ts_seen);  // 0 in a SYN, the SYN's TSval in a SYN-ACK
-  const Bytes rest = {1, 3, 3, from.peer.wscale};
-  Append(o, rest);
-  return o;
-}
-
 void TcpFlow::Emit(Side& from, Side& to, int64_t at, uint8_t flags, const uint8_t* data,
                    size_t len) {
   at = std::max(at, last_);
   last_ = at;
-  TcpSpec tcp;
-  tcp.src_port = from.port;
-  tcp.dst_port = to.port;
-  tcp.seq = from.seq;
-  tcp.ack = (flags & kAck) != 0 ? to.seq : 0;
-  tcp.flags = flags;
+  TcpSpec tcp{.src_port = from.port,
+              .dst_port = to.port,
+              .seq = from.seq,
+              .ack = (flags & kAck) != 0 ? to.seq : 0,
+              .flags = flags};
   const uint32_t tsval = from.ts_base + static_cast<uint32_t>(at / kNsPerMs);
   if ((flags & kSyn) != 0) {
     tcp.window = (flags & kAck) != 0 ? from.peer.synack_window : from.peer.syn_window;
-    tcp.options = SynOptions(from, at);
+    // The echo is 0 in a SYN, the SYN's TSval in a SYN-ACK.
+    tcp.options = LinuxSynOptions(from.peer.mss, tsval, from.ts_seen, from.peer.wscale);
   } else {
     tcp.window = from.peer.window;
-    tcp.options = {1, 1, 8, 10};
-    Put32(tcp.options, tsval);
-    Put32(tcp.options, from.ts_seen);
+    tcp.options = {1, 1};
+    PutTimestamps(tcp.options, tsval, from.ts_seen);
   }
   PacketBuilder b = EthernetFor(from.peer.addr, to.peer.addr);
-  b.Ip(Ipv4(from.peer.addr, to.peer.addr, from.peer.ttl, from.ip_id++, true), 6).Tcp(tcp);
+  b.Ip(Spec(from.peer.addr, to.peer.addr, from.peer.ttl, from.ip_id++, true), 6).Tcp(tcp);
   if (len > 0) {
     b.Payload(data, len);
   }
@@ -416,6 +257,41 @@ int64_t Reply(const TcpFlow& flow, int64_t t, Rng& rng, double lo_ms, double hi_
   return t + flow.rtt() / 2 + rng.Millis(lo_ms, hi_ms);
 }
 
+//! A new connection from `client`, from a fresh ephemeral port, to `server`:`port`.
+TcpFlow Connection(FrameLog& log, Rng& rng, const Peer& client, const Peer& server, uint16_t port) {
+  return TcpFlow(log, rng, client, EphemeralPort(rng), server, port, Rtt(rng, client, server));
+}
+
+//! A cleartext login session of one command per line (FTP, POP3, IMAP): a new connection at
+//! `start`, the server's greeting `greet_ms` after the handshake, then each command `think_ms`
+//! after the last answer and its answer (CRLF included) `work_ms` after it; the server closes.
+struct Dialogue {
+  Peer client;
+  Peer server;
+  uint16_t port = 0;
+  int64_t start = 0;
+  std::array<double, 2> greet_ms{};
+  std::string greeting;
+  std::vector<std::pair<std::string_view, std::string>> exchange;
+  std::array<double, 2> think_ms{};
+  std::array<double, 2> work_ms{};
+};
+
+std::string Line(std::string_view text) {
+  return std::string(text) + "\r\n";
+}
+
+void WriteDialogue(FrameLog& log, Rng& rng, const Dialogue& d) {
+  TcpFlow flow = Connection(log, rng, d.client, d.server, d.port);
+  int64_t t = flow.Connect(d.start);
+  t = flow.Send(false, t + rng.Millis(d.greet_ms[0], d.greet_ms[1]), d.greeting);
+  for (const auto& [command, answer] : d.exchange) {
+    t = flow.Send(true, Reply(flow, t, rng, d.think_ms[0], d.think_ms[1]), Line(command));
+    t = flow.Send(false, Reply(flow, t, rng, d.work_ms[0], d.work_ms[1]), answer);
+  }
+  flow.Close(false, t + rng.Millis(0.1, 1));
+}
+
 //! BusyBox telnetd's opening: DO ECHO, DO NAWS, WILL ECHO, WILL SGA.
 Bytes BusyboxNegotiation() {
   return {kIac, kDo, kEcho, kIac, kDo, kNaws, kIac, kWill, kEcho, kIac, kWill, kSga};
@@ -440,10 +316,6 @@ Bytes MiraiIacReply(const Bytes& in) {
     }
   }
   return out;
-}
-
-std::string Line(std::string_view text) {
-  return std::string(text) + "\r\n";
 }
 
 //! A list of `count` SSH name-list strings.
@@ -552,8 +424,7 @@ int64_t MiraiTelnetLogin(FrameLog& log, Rng& rng, const Peer& bot, uint16_t bot_
 int64_t MiraiReport(FrameLog& log, Rng& rng, const Peer& reporter, int64_t at, uint32_t victim,
                     uint16_t port, std::string_view user, std::string_view pass) {
   const Peer listener = LinuxPeer(Addr(kReportServer), 51);
-  TcpFlow flow(log, rng, reporter, EphemeralPort(rng), listener, 48101,
-               Rtt(rng, reporter, listener));
+  TcpFlow flow = Connection(log, rng, reporter, listener, 48101);
   int64_t t = flow.Connect(at);
   Bytes record = {0};
   Put32(record, victim);
@@ -587,29 +458,26 @@ void WriteInfectedReportback(const Context& ctx, Rng& rng) {
 }
 
 void WriteFtpDefault(const Context& ctx, Rng& rng) {
-  const Peer client = LinuxPeer(Addr(kFtpClient), 49);
-  const Peer nas = EmbeddedPeer(Addr(kNas), 64);
-  TcpFlow flow(ctx.log, rng, client, EphemeralPort(rng), nas, 21, Rtt(rng, client, nas));
-  int64_t t = flow.Connect(ctx.begin + Sec(12));
-  t = flow.Send(false, t + rng.Millis(2, 20), "220 NAS FTP server ready.\r\n");
-  const std::array<std::pair<std::string_view, std::string_view>, 5> exchange = {{
-      {"USER admin", "331 Password required for admin"},
-      {"PASS admin", "230 User admin logged in"},
-      {"SYST", "215 UNIX Type: L8"},
-      {"PWD", "257 \"/\" is the current directory"},
-      {"QUIT", "221 Goodbye."},
-  }};
-  for (const auto& [command, answer] : exchange) {
-    t = flow.Send(true, Reply(flow, t, rng, 100, 900), Line(command));
-    t = flow.Send(false, Reply(flow, t, rng, 1, 20), Line(answer));
-  }
-  flow.Close(false, t + rng.Millis(0.1, 1));
+  WriteDialogue(ctx.log, rng,
+                {.client = LinuxPeer(Addr(kFtpClient), 49),
+                 .server = EmbeddedPeer(Addr(kNas), 64),
+                 .port = 21,
+                 .start = ctx.begin + Sec(12),
+                 .greet_ms = {2, 20},
+                 .greeting = "220 NAS FTP server ready.\r\n",
+                 .exchange = {{"USER admin", "331 Password required for admin\r\n"},
+                              {"PASS admin", "230 User admin logged in\r\n"},
+                              {"SYST", "215 UNIX Type: L8\r\n"},
+                              {"PWD", "257 \"/\" is the current directory\r\n"},
+                              {"QUIT", "221 Goodbye.\r\n"}},
+                 .think_ms = {100, 900},
+                 .work_ms = {1, 20}});
 }
 
 void WriteTelnetNondefault(const Context& ctx, Rng& rng) {
   const Peer client = LinuxPeer(Addr(kLanClient), 64);
   const Peer router = EmbeddedPeer(Addr(kGateway), 64);
-  TcpFlow flow(ctx.log, rng, client, EphemeralPort(rng), router, 23, Rtt(rng, client, router));
+  TcpFlow flow = Connection(ctx.log, rng, client, router, 23);
   int64_t t = flow.Connect(ctx.begin + Sec(15));
   t = flow.Send(false, t + rng.Millis(1, 10),
                 Bytes{kIac, kWill, kEcho, kIac, kWill, kSga, kIac, kDo, kNaws, kIac, kDo, kTtype});
@@ -638,12 +506,12 @@ void WriteTelnetNondefault(const Context& ctx, Rng& rng) {
 void WriteHttpBasicDefault(const Context& ctx, Rng& rng) {
   const Peer client = LinuxPeer(Addr(kHttpClient), 52);
   const Peer camera = EmbeddedPeer(Addr(kCameraWeb), 64);
-  TcpFlow flow(ctx.log, rng, client, EphemeralPort(rng), camera, 80, Rtt(rng, client, camera));
+  TcpFlow flow = Connection(ctx.log, rng, client, camera, 80);
   int64_t t = flow.Connect(ctx.begin + Sec(18));
   const std::string request =
-      "GET / HTTP/1.1\r\nHost: 192.168.1.51\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64; "
-      "rv:102.0) Gecko/20100101 Firefox/102.0\r\nAccept: text/html,application/xhtml+xml,*/*;"
-      "q=0.8\r\nConnection: keep-alive\r\n";
+      "GET / HTTP/1.1\r\nHost: 192.168.1.51\r\nUser-Agent: " + std::string(kFirefoxUserAgent) +
+      "\r\nAccept: text/html,application/xhtml+xml,*/*;q=0.8\r\n"
+      "Connection: keep-alive\r\n";
   const auto response = [](std::string_view status, std::string_view extra, std::string_view body) {
     return "HTTP/1.1 " + std::string(status) + "\r\nServer: uc-httpd 1.0.0\r\n" +
            std::string(extra) +
@@ -666,46 +534,41 @@ void WriteHttpBasicDefault(const Context& ctx, Rng& rng) {
 }
 
 void WritePop3Login(const Context& ctx, Rng& rng) {
-  const Peer client = LinuxPeer(Addr(kLanClient), 64);
-  const Peer server = LinuxPeer(Addr(kMailServer), 54);
-  TcpFlow flow(ctx.log, rng, client, EphemeralPort(rng), server, 110, Rtt(rng, client, server));
-  int64_t t = flow.Connect(ctx.begin + Sec(22));
-  t = flow.Send(false, t + rng.Millis(1, 10), "+OK Dovecot ready.\r\n");
-  const std::array<std::pair<std::string_view, std::string_view>, 4> exchange = {{
-      {"USER alice", "+OK"},
-      {"PASS s3cret pass", "+OK Logged in."},
-      {"STAT", "+OK 2 3320"},
-      {"QUIT", "+OK Logging out."},
-  }};
-  for (const auto& [command, answer] : exchange) {
-    t = flow.Send(true, Reply(flow, t, rng, 1, 10), Line(command));
-    t = flow.Send(false, Reply(flow, t, rng, 1, 30), Line(answer));
-  }
-  flow.Close(false, t + rng.Millis(0.1, 1));
+  WriteDialogue(ctx.log, rng,
+                {.client = LinuxPeer(Addr(kLanClient), 64),
+                 .server = LinuxPeer(Addr(kMailServer), 54),
+                 .port = 110,
+                 .start = ctx.begin + Sec(22),
+                 .greet_ms = {1, 10},
+                 .greeting = "+OK Dovecot ready.\r\n",
+                 .exchange = {{"USER alice", "+OK\r\n"},
+                              {"PASS s3cret pass", "+OK Logged in.\r\n"},
+                              {"STAT", "+OK 2 3320\r\n"},
+                              {"QUIT", "+OK Logging out.\r\n"}},
+                 .think_ms = {1, 10},
+                 .work_ms = {1, 30}});
 }
 
 void WriteImapLogin(const Context& ctx, Rng& rng) {
-  const Peer client = LinuxPeer(Addr(kLanClient), 64);
-  const Peer server = LinuxPeer(Addr(kMailServer), 54);
-  TcpFlow flow(ctx.log, rng, client, EphemeralPort(rng), server, 143, Rtt(rng, client, server));
-  int64_t t = flow.Connect(ctx.begin + Sec(25));
-  constexpr std::string_view kCapabilities =
-      "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ AUTH=PLAIN";
-  t = flow.Send(false, t + rng.Millis(1, 10),
-                "* OK [CAPABILITY " + std::string(kCapabilities) + "] Dovecot ready.\r\n");
-  const std::array<std::pair<std::string_view, std::string>, 3> exchange = {{
-      {"a1 LOGIN \"alice\" \"s3cret pass\"",
-       "a1 OK [CAPABILITY " + std::string(kCapabilities) + "] Logged in\r\n"},
-      {"a2 SELECT INBOX",
-       "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n* 2 EXISTS\r\n* 0 RECENT\r\n"
-       "* OK [UIDVALIDITY 1477000000] UIDs valid\r\na2 OK [READ-WRITE] Select completed.\r\n"},
-      {"a3 LOGOUT", "* BYE Logging out\r\na3 OK Logout completed.\r\n"},
-  }};
-  for (const auto& [command, answer] : exchange) {
-    t = flow.Send(true, Reply(flow, t, rng, 1, 20), Line(command));
-    t = flow.Send(false, Reply(flow, t, rng, 2, 40), answer);
-  }
-  flow.Close(false, t + rng.Millis(0.1, 1));
+  const std::string capabilities =
+      "[CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ AUTH=PLAIN]";
+  WriteDialogue(
+      ctx.log, rng,
+      {.client = LinuxPeer(Addr(kLanClient), 64),
+       .server = LinuxPeer(Addr(kMailServer), 54),
+       .port = 143,
+       .start = ctx.begin + Sec(25),
+       .greet_ms = {1, 10},
+       .greeting = "* OK " + capabilities + " Dovecot ready.\r\n",
+       .exchange = {{"a1 LOGIN \"alice\" \"s3cret pass\"",
+                     "a1 OK " + capabilities + " Logged in\r\n"},
+                    {"a2 SELECT INBOX",
+                     "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n* 2 EXISTS\r\n"
+                     "* 0 RECENT\r\n* OK [UIDVALIDITY 1477000000] UIDs valid\r\n"
+                     "a2 OK [READ-WRITE] Select completed.\r\n"},
+                    {"a3 LOGOUT", "* BYE Logging out\r\na3 OK Logout completed.\r\n"}},
+       .think_ms = {1, 20},
+       .work_ms = {2, 40}});
 }
 
 void WriteSshBruteforce(const Context& ctx, Rng& rng) {

@@ -1,111 +1,42 @@
 #pragma once
-// Internals of `rampart-gen iot` (scenario/iot_scenario.h): a seeded random source, the frame
-// log that sorts and writes the capture, the link-layer addressing of the site, TCP connections
+// Internals of `rampart-gen iot` (scenario/iot_scenario.h), over what all three generators share
+// (capture_common.h): the link-layer addressing of the site, TCP connections
 // whose handshake, sequence and acknowledgement numbers, timestamps and teardown are consistent
 // in both directions, and the writers of the behaviours. Nothing here sends anything: frames go
 // to a file.
 #include <cstdint>
-#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/ip_address.h"
+#include "scenario/capture_common.h"
 #include "scenario/iot_scenario.h"
 #include "scenario/packet_builder.h"
 
 namespace rampart::scenario::iot {
 
-using Bytes = std::vector<uint8_t>;
-
-inline constexpr int64_t kNsPerS = 1000000000;
-inline constexpr int64_t kNsPerMs = 1000000;
-inline constexpr uint8_t kFin = 0x01;
-inline constexpr uint8_t kSyn = 0x02;
-inline constexpr uint8_t kRst = 0x04;
-inline constexpr uint8_t kPsh = 0x08;
-inline constexpr uint8_t kAck = 0x10;
-
-inline constexpr int64_t Ms(double ms) {
-  return static_cast<int64_t>(ms * static_cast<double>(kNsPerMs));
-}
-inline constexpr int64_t Sec(double s) {
-  return static_cast<int64_t>(s * static_cast<double>(kNsPerS));
-}
-
-//! mt19937_64 with only modulo arithmetic on its output, so that a seed gives the same file
-//! with every standard library.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : engine_(seed) {}
-  uint64_t Next() { return engine_(); }
-  uint32_t U32() { return static_cast<uint32_t>(engine_() >> 32); }
-  uint16_t U16() { return static_cast<uint16_t>(engine_() >> 48); }
-  //! Uniform in [0, n).
-  uint64_t Below(uint64_t n) { return n <= 1 ? 0 : engine_() % n; }
-  //! Uniform in [lo, hi].
-  uint64_t Range(uint64_t lo, uint64_t hi) { return lo + Below(hi - lo + 1); }
-  uint16_t Port(uint16_t lo, uint16_t hi) { return static_cast<uint16_t>(Range(lo, hi)); }
-  double Unit() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
-  bool Chance(double p) { return Unit() < p; }
-  //! Nanoseconds uniform in [lo_ms, hi_ms].
-  int64_t Millis(double lo_ms, double hi_ms) { return Ms(lo_ms + (hi_ms - lo_ms) * Unit()); }
-  Bytes RandomBytes(size_t len);
-
- private:
-  std::mt19937_64 engine_;
-};
-
-void Put16(Bytes& out, uint16_t v);
-void Put32(Bytes& out, uint32_t v);
-void Append(Bytes& out, std::string_view text);
-void Append(Bytes& out, const Bytes& more);
-Bytes FromText(std::string_view text);
-uint32_t V4Value(const IpAddress& a);
-IpAddress V4(const char* text);
-
-//! Every frame of the capture, in one arena; written in timestamp order (frames with the same
-//! timestamp in the order they were added).
-class FrameLog {
- public:
-  void Add(int64_t ts, const Bytes& frame);
-  size_t packets() const { return records_.size(); }
-  //! Writes a nanosecond pcap of Ethernet frames; false with `error` on failure.
-  bool Write(const std::string& path, std::string* error);
-
- private:
-  struct Record {
-    int64_t ts;
-    uint64_t offset;
-    uint32_t len;
-  };
-  std::vector<Record> records_;
-  std::vector<uint8_t> arena_;
-};
-
-//! A Linux ephemeral port (32768-60999), skipping the few that tshark decodes as a server's
-//! (it tries the lower port of a connection first, then the higher).
-uint16_t EphemeralPort(Rng& rng);
-//! The port a client's next connection gets: 1-4 above `port`, wrapping within the range.
-uint16_t NextPort(uint16_t port, Rng& rng);
+//! The browser of the site's users (HTTP requests).
+inline constexpr std::string_view kFirefoxUserAgent =
+    "Mozilla/5.0 (X11; Linux x86_64; rv:102.0) Gecko/20100101 Firefox/102.0";
 
 //! True for the inside LAN, 192.168.1.0/24.
 bool OnLan(const IpAddress& a);
 //! A LAN host's MAC, 02:00:00:00:01:<last octet> (192.168.1.50 has 02:00:00:00:01:32); the
 //! gateway 192.168.1.1 has 02:00:00:00:01:01. Other addresses have 02:00:<four octets>.
 uint64_t MacOf(const IpAddress& a);
-//! An IPv4 Ethernet frame from `src` to `dst`: a LAN host's own MAC, the gateway's for what is
-//! behind it, and per-host MACs when neither end is on the LAN (the upstream link).
-PacketBuilder EthernetFor(const IpAddress& src, const IpAddress& dst);
-
-IpSpec Ipv4(const IpAddress& src, const IpAddress& dst, uint8_t ttl, uint16_t id, bool df);
+//! The MACs of an IPv4 frame from `src` to `dst`: a LAN host's own MAC, the gateway's for what
+//! is behind it, and per-host MACs when neither end is on the LAN (the upstream link).
+Macs LanMacs(const IpAddress& src, const IpAddress& dst);
+inline PacketBuilder EthernetFor(const IpAddress& src, const IpAddress& dst) {
+  return EthernetIp(LanMacs(src, dst), false);
+}
 
 //! A UDP datagram frame.
-Bytes UdpFrame(const IpAddress& src, const IpAddress& dst, uint8_t ttl, uint16_t id, uint16_t sport,
-               uint16_t dport, const Bytes& payload, bool df = true);
-
-//! The answer to a DnsQuery(): QR, RA, the question and one A record.
-Bytes DnsAnswer(const Bytes& query, uint32_t address, uint32_t ttl);
+inline Bytes UdpFrame(const IpAddress& src, const IpAddress& dst, uint8_t ttl, uint16_t id,
+                      uint16_t sport, uint16_t dport, const Bytes& payload, bool df = true) {
+  return EthernetUdp(LanMacs(src, dst), Spec(src, dst, ttl, id, df), sport, dport, payload);
+}
 
 //! One end of a TCP connection, as a Linux stack (MSS, SACK-permitted, timestamps, window
 //! scaling in the SYN). `ttl` is the TTL seen at the capture point.
@@ -166,7 +97,6 @@ class TcpFlow {
 
   void FlushBefore(int64_t at);
   void Emit(Side& from, Side& to, int64_t at, uint8_t flags, const uint8_t* data, size_t len);
-  Bytes SynOptions(const Side& from, int64_t at) const;
 
   FrameLog& log_;
   Rng& rng_;
@@ -213,10 +143,6 @@ inline constexpr uint32_t kReportedVictim = 0xcb00714d;  // 203.0.113.77
 inline constexpr uint32_t kFtpClient = 0xcb007150;       // 203.0.113.80
 inline constexpr uint32_t kHttpClient = 0xcb00715a;      // 203.0.113.90
 inline constexpr uint32_t kGoogleDns = 0x08080808;       // 8.8.8.8
-
-inline IpAddress Addr(uint32_t v) {
-  return IpAddress::V4(v);
-}
 
 //! A telnet login as Mirai's scanner does it (§1.4) against a BusyBox telnetd, on a new
 //! connection from `bot_port` at `at`: negotiation, "login: ", user, "Password: ", password, then

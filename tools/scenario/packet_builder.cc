@@ -2,21 +2,11 @@
 
 #include <cstring>
 
+#include "scenario/capture_common.h"
+
 namespace rampart::scenario {
 namespace {
 
-void Put16(std::vector<uint8_t>& out, uint16_t v) {
-  out.push_back(static_cast<uint8_t>(v >> 8));
-  out.push_back(static_cast<uint8_t>(v));
-}
-void Put32(std::vector<uint8_t>& out, uint32_t v) {
-  Put16(out, static_cast<uint16_t>(v >> 16));
-  Put16(out, static_cast<uint16_t>(v));
-}
-void Set16(std::vector<uint8_t>& out, size_t at, uint16_t v) {
-  out[at] = static_cast<uint8_t>(v >> 8);
-  out[at + 1] = static_cast<uint8_t>(v);
-}
 void PutMac(std::vector<uint8_t>& out, uint64_t mac) {
   for (int shift = 40; shift >= 0; shift -= 8) {
     out.push_back(static_cast<uint8_t>(mac >> shift));
@@ -210,17 +200,7 @@ std::vector<uint8_t> DnsQuery(uint16_t id, std::string_view name, uint16_t qtype
   Put16(out, 0);
   Put16(out, 0);
   Put16(out, 0);
-  size_t start = 0;
-  while (start < name.size()) {
-    size_t dot = name.find('.', start);
-    if (dot == std::string_view::npos) {
-      dot = name.size();
-    }
-    out.push_back(static_cast<uint8_t>(dot - start));
-    out.insert(out.end(), name.begin() + static_cast<std::ptrdiff_t>(start),
-               name.begin() + static_cast<std::ptrdiff_t>(dot));
-    start = dot + 1;
-  }
+  PutLabels(out, name);
   out.push_back(0);
   Put16(out, qtype);
   Put16(out, 1);

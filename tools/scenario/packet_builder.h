@@ -16,7 +16,7 @@ struct TcpSpec {
   uint32_t ack = 0;
   uint8_t flags = 0;
   uint16_t window = 0;
-  std::vector<uint8_t> options;  // raw, padded to 4 bytes by the builder
+  std::vector<uint8_t> options = {};  // raw, padded to 4 bytes by the builder
 };
 
 struct IpSpec {

@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -118,23 +119,85 @@ int RunFlood(const FloodOptions& options) {
   return writer.Close() ? 0 : 1;
 }
 
-std::string VectorNames() {
+//! "a, b, c": the names of an enumeration's values 0..count-1.
+template <typename E>
+std::string JoinNames(size_t count, std::string_view (*name)(E)) {
   std::string names;
-  for (size_t i = 0; i < rampart::kVectorCount; ++i) {
-    names +=
-        (i == 0 ? "" : ", ") + std::string(rampart::VectorName(static_cast<rampart::Vector>(i)));
+  for (size_t i = 0; i < count; ++i) {
+    names += (i == 0 ? "" : ", ") + std::string(name(static_cast<E>(i)));
   }
   return names;
 }
 
+std::string VectorNames() {
+  return JoinNames(rampart::kVectorCount, rampart::VectorName);
+}
+
 std::string ServiceNames() {
   using rampart::scenario::AmplificationService;
-  std::string names;
-  for (size_t i = 0; i < static_cast<size_t>(AmplificationService::kCount); ++i) {
-    names += (i == 0 ? "" : ", ") +
-             std::string(AmplificationServiceName(static_cast<AmplificationService>(i)));
+  return JoinNames(static_cast<size_t>(AmplificationService::kCount),
+                   rampart::scenario::AmplificationServiceName);
+}
+
+//! The options every generator has: the file, the seed and the first packet's time.
+void AddCaptureOptions(CLI::App* cmd, rampart::scenario::CaptureOptions& o) {
+  cmd->add_option("--out", o.out, "Output capture file (- for stdout)")->required();
+  cmd->add_option("--seed", o.seed, "Random seed: the same seed writes the same file")
+      ->capture_default_str();
+  cmd->add_option("--start", o.start_s, "Time of the first packet, Unix seconds")
+      ->capture_default_str();
+}
+
+//! --behaviour: names of `valid`, comma-separated.
+void AddBehaviourOption(CLI::App* cmd, std::vector<std::string>& behaviours,
+                        const std::string& valid) {
+  cmd->add_option("--behaviour", behaviours, "Behaviours, comma-separated: " + valid)
+      ->delimiter(',')
+      ->required();
+}
+
+//! Checks the options, then writes the capture: exit status 2 for options that cannot make a
+//! capture, 1 for a failed write.
+template <typename Options>
+int Generate(const Options& options, bool (*validate)(const Options&, std::string*),
+             bool (*write)(const Options&, std::string*)) {
+  std::string error;
+  if (!validate(options, &error)) {
+    fmt::print(stderr, "rampart-gen: {}\n", error);
+    return 2;
   }
-  return names;
+  if (!write(options, &error)) {
+    fmt::print(stderr, "rampart-gen: {}\n", error);
+    return 1;
+  }
+  return 0;
+}
+
+//! Adds each behaviour of `names` (--behaviour) to `out` once; "all" adds those of `all`.
+//! False, after a message that lists `valid`, for an unknown name.
+template <typename E>
+bool AddBehaviours(const std::vector<std::string>& names, const std::vector<E>& all,
+                   std::optional<E> (*from_name)(std::string_view), const std::string& valid,
+                   std::vector<E>* out) {
+  const auto add = [out](E b) {
+    if (std::find(out->begin(), out->end(), b) == out->end()) {
+      out->push_back(b);
+    }
+  };
+  for (const std::string& name : names) {
+    if (name == "all") {
+      std::for_each(all.begin(), all.end(), add);
+      continue;
+    }
+    const auto behaviour = from_name(name);
+    if (!behaviour) {
+      fmt::print(stderr, "rampart-gen: unknown behaviour '{}'; valid behaviours: {}\n", name,
+                 valid);
+      return false;
+    }
+    add(*behaviour);
+  }
+  return true;
 }
 
 struct ScenarioArgs {
@@ -146,11 +209,7 @@ struct ScenarioArgs {
 
 void AddScenarioOptions(CLI::App* cmd, ScenarioArgs& args) {
   rampart::scenario::ScenarioOptions& o = args.options;
-  cmd->add_option("--out", o.out, "Output capture file (- for stdout)")->required();
-  cmd->add_option("--seed", o.seed, "Random seed: the same seed writes the same file")
-      ->capture_default_str();
-  cmd->add_option("--start", o.start_s, "Time of the first packet, Unix seconds")
-      ->capture_default_str();
+  AddCaptureOptions(cmd, o);
   cmd->add_option("--duration", o.duration_s, "Seconds of background traffic")
       ->capture_default_str();
   cmd->add_option("--target", args.target,
@@ -204,25 +263,13 @@ int RunScenario(ScenarioArgs& args) {
     return 2;
   }
   o.service = *service;
-  std::string error;
-  if (!rampart::scenario::ValidateScenario(o, &error)) {
-    fmt::print(stderr, "rampart-gen: {}\n", error);
-    return 2;
-  }
-  if (!rampart::scenario::WriteScenario(o, &error)) {
-    fmt::print(stderr, "rampart-gen: {}\n", error);
-    return 1;
-  }
-  return 0;
+  return Generate(o, rampart::scenario::ValidateScenario, rampart::scenario::WriteScenario);
 }
 
 std::string BehaviourNames() {
   using rampart::scenario::IotBehaviour;
-  std::string names;
-  for (size_t i = 0; i < static_cast<size_t>(IotBehaviour::kCount); ++i) {
-    names += (i == 0 ? "" : ", ") + std::string(IotBehaviourName(static_cast<IotBehaviour>(i)));
-  }
-  return names + ", all";
+  return JoinNames(static_cast<size_t>(IotBehaviour::kCount), rampart::scenario::IotBehaviourName) +
+         ", all";
 }
 
 struct IotArgs {
@@ -237,15 +284,8 @@ struct IotArgs {
 
 void AddIotOptions(CLI::App* cmd, IotArgs& args) {
   rampart::scenario::IotScenarioOptions& o = args.options;
-  cmd->add_option("--behaviour", args.behaviours,
-                  "Behaviours, comma-separated: " + BehaviourNames())
-      ->delimiter(',')
-      ->required();
-  cmd->add_option("--out", o.out, "Output capture file (- for stdout)")->required();
-  cmd->add_option("--seed", o.seed, "Random seed: the same seed writes the same file")
-      ->capture_default_str();
-  cmd->add_option("--start", o.start_s, "Time of the first packet, Unix seconds")
-      ->capture_default_str();
+  AddBehaviourOption(cmd, args.behaviours, BehaviourNames());
+  AddCaptureOptions(cmd, o);
   args.duration = cmd->add_option(
       "--duration", args.duration_s,
       "Seconds of background traffic (default 420 with c2_beacon, 100 with ssh_bruteforce, "
@@ -263,27 +303,15 @@ void AddIotOptions(CLI::App* cmd, IotArgs& args) {
 int RunIot(IotArgs& args) {
   using rampart::scenario::IotBehaviour;
   rampart::scenario::IotScenarioOptions& o = args.options;
-  bool all = false;
-  for (const std::string& name : args.behaviours) {
-    if (name == "all") {
-      all = true;
-      continue;
-    }
-    const auto behaviour = rampart::scenario::IotBehaviourFromName(name);
-    if (!behaviour) {
-      fmt::print(stderr, "rampart-gen: unknown behaviour '{}'; valid behaviours: {}\n", name,
-                 BehaviourNames());
-      return 2;
-    }
-    if (std::find(o.behaviours.begin(), o.behaviours.end(), *behaviour) == o.behaviours.end()) {
-      o.behaviours.push_back(*behaviour);
-    }
+  std::vector<IotBehaviour> every;
+  for (size_t i = 0; i < static_cast<size_t>(IotBehaviour::kCount); ++i) {
+    every.push_back(static_cast<IotBehaviour>(i));
   }
-  if (all) {
-    o.behaviours.clear();
-    for (size_t i = 0; i < static_cast<size_t>(IotBehaviour::kCount); ++i) {
-      o.behaviours.push_back(static_cast<IotBehaviour>(i));
-    }
+  if (!AddBehaviours(args.behaviours, every, rampart::scenario::IotBehaviourFromName,
+                     BehaviourNames(), &o.behaviours)) {
+    return 2;
+  }
+  if (std::find(args.behaviours.begin(), args.behaviours.end(), "all") != args.behaviours.end()) {
     // Keeps the capture under 20 MB.
     if (args.scan_duration->count() == 0) {
       o.scan_duration_s = 60;
@@ -298,25 +326,13 @@ int RunIot(IotArgs& args) {
   if (args.scan_duration->count() > 0) {
     o.scan_duration_s = args.scan_duration_s;
   }
-  std::string error;
-  if (!rampart::scenario::ValidateIotScenario(o, &error)) {
-    fmt::print(stderr, "rampart-gen: {}\n", error);
-    return 2;
-  }
-  if (!rampart::scenario::WriteIotScenario(o, &error)) {
-    fmt::print(stderr, "rampart-gen: {}\n", error);
-    return 1;
-  }
-  return 0;
+  return Generate(o, rampart::scenario::ValidateIotScenario, rampart::scenario::WriteIotScenario);
 }
 
 std::string DnsBehaviourNames() {
   using rampart::scenario::DnsBehaviour;
-  std::string names;
-  for (size_t i = 0; i < static_cast<size_t>(DnsBehaviour::kCount); ++i) {
-    names += (i == 0 ? "" : ", ") + std::string(DnsBehaviourName(static_cast<DnsBehaviour>(i)));
-  }
-  return names + ", all (all but amplification)";
+  return JoinNames(static_cast<size_t>(DnsBehaviour::kCount), rampart::scenario::DnsBehaviourName) +
+         ", all (all but amplification)";
 }
 
 struct DnsArgs {
@@ -327,15 +343,8 @@ struct DnsArgs {
 
 void AddDnsOptions(CLI::App* cmd, DnsArgs& args) {
   rampart::scenario::DnsScenarioOptions& o = args.options;
-  cmd->add_option("--behaviour", args.behaviours,
-                  "Behaviours, comma-separated: " + DnsBehaviourNames())
-      ->delimiter(',')
-      ->required();
-  cmd->add_option("--out", o.out, "Output capture file (- for stdout)")->required();
-  cmd->add_option("--seed", o.seed, "Random seed: the same seed writes the same file")
-      ->capture_default_str();
-  cmd->add_option("--start", o.start_s, "Time of the first packet, Unix seconds")
-      ->capture_default_str();
+  AddBehaviourOption(cmd, args.behaviours, DnsBehaviourNames());
+  AddCaptureOptions(cmd, o);
   cmd->add_option("--duration", o.duration_s, "Seconds of background traffic")
       ->capture_default_str();
   cmd->add_option("--rate", o.rate,
@@ -354,27 +363,11 @@ void AddDnsOptions(CLI::App* cmd, DnsArgs& args) {
 int RunDns(DnsArgs& args) {
   using rampart::scenario::DnsBehaviour;
   rampart::scenario::DnsScenarioOptions& o = args.options;
-  const auto add = [&o](DnsBehaviour b) {
-    if (std::find(o.behaviours.begin(), o.behaviours.end(), b) == o.behaviours.end()) {
-      o.behaviours.push_back(b);
-    }
-  };
-  for (const std::string& name : args.behaviours) {
-    if (name == "all") {
-      for (const DnsBehaviour b :
-           {DnsBehaviour::kBenign, DnsBehaviour::kWaterTorture, DnsBehaviour::kRetryStorm,
-            DnsBehaviour::kCdnRandom, DnsBehaviour::kTunnel}) {
-        add(b);
-      }
-      continue;
-    }
-    const auto behaviour = rampart::scenario::DnsBehaviourFromName(name);
-    if (!behaviour) {
-      fmt::print(stderr, "rampart-gen: unknown behaviour '{}'; valid behaviours: {}\n", name,
-                 DnsBehaviourNames());
-      return 2;
-    }
-    add(*behaviour);
+  if (!AddBehaviours(args.behaviours,
+                     {DnsBehaviour::kBenign, DnsBehaviour::kWaterTorture, DnsBehaviour::kRetryStorm,
+                      DnsBehaviour::kCdnRandom, DnsBehaviour::kTunnel},
+                     rampart::scenario::DnsBehaviourFromName, DnsBehaviourNames(), &o.behaviours)) {
+    return 2;
   }
   const auto vantage = rampart::scenario::DnsVantageFromName(args.vantage);
   if (!vantage) {
@@ -389,16 +382,7 @@ int RunDns(DnsArgs& args) {
   if (!o.zone.empty() && o.zone.back() == '.') {
     o.zone.pop_back();
   }
-  std::string error;
-  if (!rampart::scenario::ValidateDnsScenario(o, &error)) {
-    fmt::print(stderr, "rampart-gen: {}\n", error);
-    return 2;
-  }
-  if (!rampart::scenario::WriteDnsScenario(o, &error)) {
-    fmt::print(stderr, "rampart-gen: {}\n", error);
-    return 1;
-  }
-  return 0;
+  return Generate(o, rampart::scenario::ValidateDnsScenario, rampart::scenario::WriteDnsScenario);
 }
 
 }  // namespace

@@ -9,99 +9,82 @@
 #include <utility>
 #include <vector>
 
-#include "capture/link_type.h"
-#include "capture/pcap_writer.h"
+#include "scenario/capture_common.h"
 #include "scenario/scenario_internal.h"
 
 namespace rampart::scenario {
 
 using internal::AddressBits;
 using internal::FirstHost;
-using internal::Frame;
 using internal::Host;
-using internal::kNsPerS;
-using internal::ParseAddress;
-using internal::Rng;
 using internal::Scene;
 using internal::Stream;
 
-namespace {
-
-int64_t ToNs(double seconds) {
-  return std::llround(seconds * static_cast<double>(kNsPerS));
-}
-
-}  // namespace
-
 bool ValidateScenario(const ScenarioOptions& options, std::string* error) {
-  const auto fail = [error](std::string message) {
-    *error = std::move(message);
-    return false;
-  };
   if (options.out.empty()) {
-    return fail("no output file");
+    return Fail(error, "no output file");
   }
   if (!options.target.IsSet()) {
-    return fail("no target address");
+    return Fail(error, "no target address");
   }
   if (options.target_prefix_len > AddressBits(options.target)) {
-    return fail("target prefix length out of range");
+    return Fail(error, "target prefix length out of range");
   }
   if (!std::isfinite(options.duration_s) || options.duration_s < 0 ||
       options.duration_s > 86400 * 7) {
-    return fail("duration must be between 0 and 604800 seconds");
+    return Fail(error, "duration must be between 0 and 604800 seconds");
   }
   // Classic pcap keeps 32-bit seconds; leave room for the longest attack.
   if (options.start_s < 0 || options.start_s > int64_t{0xffffffff} - 2 * 86400 * 7 - 60) {
-    return fail("start must be a Unix time between 1970 and 2105");
+    return Fail(error, "start must be a Unix time between 1970 and 2105");
   }
   if (!std::isfinite(options.background_pps) || options.background_pps < 0 ||
       options.background_pps > 1e8) {
-    return fail("background rate must be between 0 and 1e8 packets/s");
+    return Fail(error, "background rate must be between 0 and 1e8 packets/s");
   }
   if (options.background_pps > 0 && options.clients == 0) {
-    return fail("background traffic needs at least one client");
+    return Fail(error, "background traffic needs at least one client");
   }
   if (!std::isfinite(options.flash_crowd_factor) || options.flash_crowd_factor < 1 ||
       options.flash_crowd_factor > 1000) {
-    return fail("flash crowd factor must be between 1 and 1000");
+    return Fail(error, "flash crowd factor must be between 1 and 1000");
   }
   if (static_cast<double>(options.clients) * options.flash_crowd_factor > 1e7) {
-    return fail("clients * flash crowd factor must stay under 10 million");
+    return Fail(error, "clients * flash crowd factor must stay under 10 million");
   }
   if (options.vector) {
     if (static_cast<size_t>(*options.vector) >= kVectorCount) {
-      return fail("unknown vector");
+      return Fail(error, "unknown vector");
     }
     if (!std::isfinite(options.attack_pps) || options.attack_pps <= 0 || options.attack_pps > 1e9) {
-      return fail("attack rate must be above 0 and at most 1e9 packets/s");
+      return Fail(error, "attack rate must be above 0 and at most 1e9 packets/s");
     }
     if (!std::isfinite(options.attack_start_s) || options.attack_start_s < 0 ||
         !std::isfinite(options.attack_duration_s) || options.attack_duration_s < 0 ||
         options.attack_start_s + options.attack_duration_s > 86400 * 7) {
-      return fail("attack start and duration must be between 0 and 604800 seconds");
+      return Fail(error, "attack start and duration must be between 0 and 604800 seconds");
     }
     const bool bots = *options.vector == Vector::kHttpFlood || *options.vector == Vector::kTcpStomp;
     if ((!options.spoofed || bots) && (options.sources == 0 || options.sources > 2000000)) {
-      return fail("sources must be between 1 and 2 million (--spoofed for more)");
+      return Fail(error, "sources must be between 1 and 2 million (--spoofed for more)");
     }
     if (static_cast<size_t>(options.service) >= static_cast<size_t>(AmplificationService::kCount)) {
-      return fail("unknown amplification service");
+      return Fail(error, "unknown amplification service");
     }
   }
   if (options.zone.empty() || options.zone.size() > 240) {
-    return fail("zone must be a domain name of at most 240 characters");
+    return Fail(error, "zone must be a domain name of at most 240 characters");
   }
   size_t label = 0;
   for (char c : options.zone) {
     label = c == '.' ? 0 : label + 1;
     if (label > 63) {
-      return fail("zone has a label over 63 characters");
+      return Fail(error, "zone has a label over 63 characters");
     }
   }
   if (options.zone.front() == '.' || options.zone.back() == '.' ||
       options.zone.find("..") != std::string::npos) {
-    return fail("zone has an empty label");
+    return Fail(error, "zone has an empty label");
   }
   return true;
 }
@@ -161,8 +144,8 @@ bool WriteScenario(const ScenarioOptions& options, std::string* error) {
     streams.push_back(internal::MakeAttackStream(attack_begin, attack_end, options, attack_seed));
   }
 
-  PcapWriter writer;
-  if (!writer.Open(options.out, static_cast<uint16_t>(LinkType::kEthernet), 65535, error)) {
+  CaptureFile file;
+  if (!file.Open(options.out, error)) {
     return false;
   }
   struct Head {
@@ -184,8 +167,7 @@ bool WriteScenario(const ScenarioOptions& options, std::string* error) {
     const Head head = heads.top();
     heads.pop();
     const Frame& frame = frames[head.stream];
-    if (!writer.Write(head.ts, frame.data(), static_cast<uint32_t>(frame.size()))) {
-      *error = options.out + ": write failed";
+    if (!file.Write(head.ts, frame.data(), frame.size(), error)) {
       return false;
     }
     int64_t ts = 0;
@@ -193,11 +175,7 @@ bool WriteScenario(const ScenarioOptions& options, std::string* error) {
       heads.push({ts, head.stream});
     }
   }
-  if (!writer.Close()) {
-    *error = options.out + ": write failed";
-    return false;
-  }
-  return true;
+  return file.Close(error);
 }
 
 }  // namespace rampart::scenario

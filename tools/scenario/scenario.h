@@ -20,6 +20,7 @@
 
 #include "config/config.h"
 #include "core/ip_address.h"
+#include "scenario/capture_options.h"
 
 namespace rampart::scenario {
 
@@ -44,11 +45,8 @@ std::optional<AmplificationService> AmplificationServiceFromName(std::string_vie
 //! The UDP port the reflector answers from.
 uint16_t AmplificationServicePort(AmplificationService service);
 
-struct ScenarioOptions {
-  std::string out;               // capture file to write ("-" = standard output)
-  uint64_t seed = 1;             // same seed, same options: byte-identical file
-  int64_t start_s = 1477040400;  // first packet's time (2016-10-21 09:00 UTC)
-  double duration_s = 60;        // background (and flash crowd) length
+struct ScenarioOptions : CaptureOptions {
+  double duration_s = 60;  // background (and flash crowd) length
 
   //! The protected address. With `target_prefix_len` below 32 (IPv4) or 128 (IPv6) the attack
   //! hits a random host of that prefix per packet (carpet bombing); the background server is

@@ -22,17 +22,11 @@ constexpr std::array<uint16_t, static_cast<size_t>(AmplificationService::kCount)
 }  // namespace
 
 std::string_view AmplificationServiceName(AmplificationService service) {
-  const auto i = static_cast<size_t>(service);
-  return i < kServiceNames.size() ? kServiceNames[i] : "unknown";
+  return NameOf(kServiceNames, service);
 }
 
 std::optional<AmplificationService> AmplificationServiceFromName(std::string_view name) {
-  for (size_t i = 0; i < kServiceNames.size(); ++i) {
-    if (kServiceNames[i] == name) {
-      return static_cast<AmplificationService>(i);
-    }
-  }
-  return std::nullopt;
+  return FromName<AmplificationService>(kServiceNames, name);
 }
 
 uint16_t AmplificationServicePort(AmplificationService service) {
@@ -125,25 +119,14 @@ Bytes DnsAnyResponse(Rng& rng, std::string_view zone, size_t total) {
   Bytes out = DnsQuery(rng.U16(), zone, 255);
   Set16(out, 2, 0x8180);
   constexpr size_t kOpt = 11;
-  size_t remaining = total - out.size() - kOpt;
   uint16_t answers = 0;
-  while (remaining >= 13) {
-    size_t len = std::min<size_t>(255, remaining - 13);
-    const size_t rest = remaining - 13 - len;
-    if (rest > 0 && rest < 13) {
-      len -= 13 - rest;
-    }
-    std::string text = answers % 4 == 0 ? "v=spf1 include:_spf." + std::string(zone) + " ~all "
-                                        : "v=DKIM1; k=rsa; p=";
-    text += RandomText(rng, 255, kAlnum);
-    text.resize(len);
+  for (const std::string& text : FillerTexts(rng, zone, total - out.size() - kOpt, kAlnum)) {
     const Bytes head = {0xc0, 0x0c, 0, 16, 0, 1};
     Append(out, head);
     Put32(out, 3600);
-    Put16(out, static_cast<uint16_t>(len + 1));
-    out.push_back(static_cast<uint8_t>(len));
+    Put16(out, static_cast<uint16_t>(text.size() + 1));
+    out.push_back(static_cast<uint8_t>(text.size()));
     Append(out, text);
-    remaining -= 13 + len;
     ++answers;
   }
   Set16(out, 6, answers);
@@ -509,30 +492,16 @@ Bytes IsakmpResponse(Rng& rng) {
 }  // namespace
 
 Bytes AmplificationPayload(AmplificationService service, Rng& rng, std::string_view zone) {
-  switch (service) {
-    case AmplificationService::kDns:
-      return DnsAnyResponse(rng, zone, rng.Range(3000, 4000));
-    case AmplificationService::kNtp:
-      return NtpMonlist(rng);
-    case AmplificationService::kSsdp:
-      return SsdpResponse(rng);
-    case AmplificationService::kMemcached:
-      return MemcachedStats(rng);
-    case AmplificationService::kCldap:
-      return CldapRootDse(rng);
-    case AmplificationService::kSnmp:
-      return SnmpBulkResponse(rng);
-    case AmplificationService::kChargen:
-      return ChargenData(rng);
-    case AmplificationService::kBacnet:
-      return BacnetObjectList(rng);
-    case AmplificationService::kWsDiscovery:
-      return WsDiscoveryProbeMatches(rng);
-    case AmplificationService::kIsakmp:
-    case AmplificationService::kCount:
-      break;
+  if (service == AmplificationService::kDns) {
+    return DnsAnyResponse(rng, zone, rng.Range(3000, 4000));
   }
-  return IsakmpResponse(rng);
+  // The other services' answers, in the order of AmplificationService.
+  using Builder = Bytes (*)(Rng&);
+  constexpr std::array<Builder, static_cast<size_t>(AmplificationService::kCount)> kBuilders = {
+      nullptr,          NtpMonlist,  SsdpResponse,     MemcachedStats,          CldapRootDse,
+      SnmpBulkResponse, ChargenData, BacnetObjectList, WsDiscoveryProbeMatches, IsakmpResponse};
+  const auto i = static_cast<size_t>(service);
+  return (i < kBuilders.size() ? kBuilders[i] : IsakmpResponse)(rng);
 }
 
 }  // namespace rampart::scenario::internal

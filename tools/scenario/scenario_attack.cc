@@ -145,12 +145,8 @@ class FloodStream : public Stream, private AttackBase {
     const IpAddress dst = TargetHost(rng_);
     switch (vector_) {
       case Vector::kSynFlood: {
-        TcpSpec tcp;
-        tcp.src_port = rng_.U16();
-        tcp.dst_port = rng_.U16();
-        tcp.seq = rng_.U32();
-        tcp.flags = kSyn;
-        tcp.window = 0;
+        TcpSpec tcp{
+            .src_port = rng_.U16(), .dst_port = rng_.U16(), .seq = rng_.U32(), .flags = kSyn};
         tcp.options = {2, 4, static_cast<uint8_t>(mss_ >> 8), static_cast<uint8_t>(mss_), 4, 2};
         PutTimestamps(tcp.options, tsval_, 0);
         const Bytes rest = {1, 3, 3, 6};
@@ -159,13 +155,12 @@ class FloodStream : public Stream, private AttackBase {
         return;
       }
       case Vector::kAckFlood: {
-        TcpSpec tcp;
-        tcp.src_port = rng_.U16();
-        tcp.dst_port = rng_.U16();
-        tcp.seq = rng_.U32();
-        tcp.ack = rng_.U32();
-        tcp.flags = kAck;
-        tcp.window = window_;
+        const TcpSpec tcp{.src_port = rng_.U16(),
+                          .dst_port = rng_.U16(),
+                          .seq = rng_.U32(),
+                          .ack = rng_.U32(),
+                          .flags = kAck,
+                          .window = window_};
         const Bytes payload = rng_.RandomBytes(512);
         Push(Start(v6_, true)
                  .Ip(Spec(src, dst, 64, rng_.U16(), false), 6)
@@ -175,11 +170,8 @@ class FloodStream : public Stream, private AttackBase {
         return;
       }
       case Vector::kRstFlood: {
-        TcpSpec tcp;
-        tcp.src_port = rng_.U16();
-        tcp.dst_port = rng_.U16();
-        tcp.seq = rng_.U32();
-        tcp.flags = kRst;
+        const TcpSpec tcp{
+            .src_port = rng_.U16(), .dst_port = rng_.U16(), .seq = rng_.U32(), .flags = kRst};
         Push(Start(v6_, true).Ip(Spec(src, dst, 64, rng_.U16(), false), 6).Tcp(tcp).Finish());
         return;
       }

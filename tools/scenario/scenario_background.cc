@@ -23,10 +23,6 @@ std::string HttpDate(int64_t ts_ns) {
   return std::string(buffer, n);
 }
 
-constexpr std::string_view kLorem =
-    "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor "
-    "incididunt ut labore et dolore magna aliqua.</p>\n";
-
 }  // namespace
 
 //! An HTTP/1.1 200 response of exactly `total` bytes (headers and HTML body).
@@ -39,79 +35,12 @@ Bytes HttpResponse(size_t total, int64_t ts, bool keep_alive) {
            "\r\nConnection: " + (keep_alive ? "keep-alive" : "close") + "\r\n\r\n";
     body_length = std::to_string(total > head.size() ? total - head.size() : 0);
   }
-  const size_t body_size = total > head.size() ? total - head.size() : 0;
-  std::string body = "<!DOCTYPE html>\n<html><head><title>Example</title></head><body>\n";
-  while (body.size() < body_size) {
-    body += kLorem;
-  }
-  body.resize(body_size);
-  if (body_size >= 15) {
-    body.replace(body_size - 15, 15, "</body></html>\n");
-  }
   Bytes out = FromText(head);
-  Append(out, body);
+  Append(out, HtmlBody(total > head.size() ? total - head.size() : 0));
   return out;
 }
 
 namespace {
-
-//! A TLS 1.2 application-data record of `total` bytes (random "ciphertext").
-Bytes TlsRecord(size_t total, Rng& rng) {
-  Bytes out = {0x17, 0x03, 0x03};
-  Put16(out, static_cast<uint16_t>(total - 5));
-  Append(out, rng.RandomBytes(total - 5));
-  return out;
-}
-
-//! The resolver's answer to `query`: QR, RA and one A record.
-Bytes DnsAnswer(const Bytes& query, uint32_t address, uint32_t ttl) {
-  Bytes out = query;
-  Set16(out, 2, 0x8180);
-  Set16(out, 6, 1);
-  const Bytes answer = {0xc0, 0x0c, 0, 1, 0, 1};
-  Append(out, answer);
-  Put32(out, ttl);
-  Put16(out, 4);
-  Put32(out, address);
-  return out;
-}
-
-uint64_t NtpTime(int64_t ts_ns) {
-  const auto seconds = static_cast<uint64_t>(ts_ns / kNsPerS) + 2208988800ULL;
-  // Below 2^30 nanoseconds times 2^32: fits 64 bits.
-  const uint64_t fraction =
-      (static_cast<uint64_t>(ts_ns % kNsPerS) << 32) / static_cast<uint64_t>(kNsPerS);
-  return seconds << 32 | fraction;
-}
-
-void Put64(Bytes& out, uint64_t v) {
-  Put32(out, static_cast<uint32_t>(v >> 32));
-  Put32(out, static_cast<uint32_t>(v));
-}
-
-//! A 48-byte NTPv4 client request (mode 3).
-Bytes NtpRequest(int64_t ts) {
-  // Built at its full size first: growing a 4-byte vector here trips GCC 12's -Warray-bounds.
-  Bytes out(40, 0);
-  out[0] = 0x23;  // version 4, mode 3
-  out[2] = 6;     // poll
-  out[3] = 0xe9;  // precision
-  Put64(out, NtpTime(ts));
-  return out;
-}
-
-//! The server's mode-4 answer.
-Bytes NtpReply(int64_t request_ts, int64_t ts) {
-  Bytes out = {0x24, 2, 6, 0xe9};
-  Put32(out, 0x00000210);  // root delay
-  Put32(out, 0x00000350);  // root dispersion
-  Put32(out, 0xc0000201);  // reference id: upstream 192.0.2.1
-  Put64(out, NtpTime(ts - 30 * kNsPerS));
-  Put64(out, NtpTime(request_ts));
-  Put64(out, NtpTime(ts - 20000));
-  Put64(out, NtpTime(ts - 10000));
-  return out;
-}
 
 Host MakeClient(const IpAddress& addr, Rng& rng) {
   Host h;
@@ -190,59 +119,55 @@ class WebStream : public SessionStream {
   Shuffler picker_;
 };
 
-//! The target's DNS lookups through its resolver, answered with one A record.
-class DnsStream : public SessionStream {
- public:
-  DnsStream(int64_t begin_ns, int64_t end_ns, double pps, uint64_t seed, const Scene& scene)
-      : SessionStream(begin_ns, end_ns, pps, seed,
-                      static_cast<size_t>(std::max(1.0, std::round(pps / 100)))),
-        scene_(scene) {}
-
- protected:
-  std::unique_ptr<Session> NewSession(size_t /*slot*/, int64_t /*ts*/) override {
-    static const std::vector<std::string> kNames = {
-        "www.example.com",     "api.example.net",    "cdn.example.org",   "mail.example.com",
-        "updates.example.net", "time.example.org",   "login.example.com", "static.example.net",
-        "www.example.org",     "images.example.com", "db1.example.net",   "ocsp.example.org"};
-    const Bytes query = DnsQuery(rng_.U16(), rng_.Pick(kNames), 1);
-    const uint16_t port = rng_.Port(32768, 60999);
-    const Bytes answer = DnsAnswer(query, V4Value(RandomPublicV4(rng_)),
-                                   static_cast<uint32_t>(rng_.Range(30, 3600)));
-    std::vector<Frame> frames;
-    frames.push_back(UdpFrame(
-        false, Spec(scene_.server.addr, scene_.resolver, 64, rng_.U16(), false), port, 53, query));
-    frames.push_back(UdpFrame(
-        true, Spec(scene_.resolver, scene_.server.addr, 61, rng_.U16(), false), 53, port, answer));
-    return std::make_unique<ScriptedSession>(std::move(frames));
-  }
-
- private:
-  Scene scene_;
-};
+//! The target's DNS lookup through its resolver, answered with one A record.
+std::vector<Frame> DnsLookup(Rng& rng, const Scene& scene, int64_t /*ts*/) {
+  static const std::vector<std::string> kNames = {
+      "www.example.com",     "api.example.net",    "cdn.example.org",   "mail.example.com",
+      "updates.example.net", "time.example.org",   "login.example.com", "static.example.net",
+      "www.example.org",     "images.example.com", "db1.example.net",   "ocsp.example.org"};
+  const Bytes query = DnsQuery(rng.U16(), rng.Pick(kNames), 1);
+  const uint16_t port = rng.Port(32768, 60999);
+  const Bytes answer =
+      DnsAnswer(query, V4Value(RandomPublicV4(rng)), static_cast<uint32_t>(rng.Range(30, 3600)));
+  std::vector<Frame> frames;
+  frames.push_back(UdpFrame(false, Spec(scene.server.addr, scene.resolver, 64, rng.U16(), false),
+                            port, 53, query));
+  frames.push_back(UdpFrame(true, Spec(scene.resolver, scene.server.addr, 61, rng.U16(), false), 53,
+                            port, answer));
+  return frames;
+}
 
 //! The target's NTP client polling its server.
-class NtpStream : public SessionStream {
+std::vector<Frame> NtpPoll(Rng& rng, const Scene& scene, int64_t ts) {
+  const uint16_t port = rng.Port(32768, 60999);
+  std::vector<Frame> frames;
+  frames.push_back(UdpFrame(false, Spec(scene.server.addr, scene.ntp_server, 64, rng.U16(), true),
+                            port, 123, NtpRequest(ts)));
+  frames.push_back(UdpFrame(true, Spec(scene.ntp_server, scene.server.addr, 57, rng.U16(), true),
+                            123, port, NtpReply(ts, ts + 4 * kNsPerS / 1000)));
+  return frames;
+}
+
+//! Exchanges of the target with one of its servers, one slot per 100 packets/s.
+class ExchangeStream : public SessionStream {
  public:
-  NtpStream(int64_t begin_ns, int64_t end_ns, double pps, uint64_t seed, const Scene& scene)
+  using Exchange = std::vector<Frame> (*)(Rng& rng, const Scene& scene, int64_t ts);
+
+  ExchangeStream(int64_t begin_ns, int64_t end_ns, double pps, uint64_t seed, const Scene& scene,
+                 Exchange exchange)
       : SessionStream(begin_ns, end_ns, pps, seed,
                       static_cast<size_t>(std::max(1.0, std::round(pps / 100)))),
-        scene_(scene) {}
+        scene_(scene),
+        exchange_(exchange) {}
 
  protected:
   std::unique_ptr<Session> NewSession(size_t /*slot*/, int64_t ts) override {
-    const uint16_t port = rng_.Port(32768, 60999);
-    std::vector<Frame> frames;
-    frames.push_back(UdpFrame(false,
-                              Spec(scene_.server.addr, scene_.ntp_server, 64, rng_.U16(), true),
-                              port, 123, NtpRequest(ts)));
-    frames.push_back(UdpFrame(true,
-                              Spec(scene_.ntp_server, scene_.server.addr, 57, rng_.U16(), true),
-                              123, port, NtpReply(ts, ts + 4 * kNsPerS / 1000)));
-    return std::make_unique<ScriptedSession>(std::move(frames));
+    return std::make_unique<ScriptedSession>(exchange_(rng_, scene_, ts));
   }
 
  private:
   Scene scene_;
+  Exchange exchange_;
 };
 
 }  // namespace
@@ -254,12 +179,12 @@ std::unique_ptr<Stream> MakeWebStream(int64_t begin_ns, int64_t end_ns, double p
 
 std::unique_ptr<Stream> MakeDnsStream(int64_t begin_ns, int64_t end_ns, double pps, uint64_t seed,
                                       const Scene& scene) {
-  return std::make_unique<DnsStream>(begin_ns, end_ns, pps, seed, scene);
+  return std::make_unique<ExchangeStream>(begin_ns, end_ns, pps, seed, scene, DnsLookup);
 }
 
 std::unique_ptr<Stream> MakeNtpStream(int64_t begin_ns, int64_t end_ns, double pps, uint64_t seed,
                                       const Scene& scene) {
-  return std::make_unique<NtpStream>(begin_ns, end_ns, pps, seed, scene);
+  return std::make_unique<ExchangeStream>(begin_ns, end_ns, pps, seed, scene, NtpPoll);
 }
 
 }  // namespace rampart::scenario::internal

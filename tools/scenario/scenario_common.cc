@@ -1,4 +1,4 @@
-// Byte, address and frame helpers of the scenario generator.
+// Address and TCP option helpers of the scenario generator.
 #include <algorithm>
 #include <array>
 #include <string>
@@ -9,59 +9,7 @@
 namespace rampart::scenario::internal {
 
 // ---------------------------------------------------------------------------------------------
-// Byte helpers.
-
-void Put16(Bytes& out, uint16_t v) {
-  out.push_back(static_cast<uint8_t>(v >> 8));
-  out.push_back(static_cast<uint8_t>(v));
-}
-void Put32(Bytes& out, uint32_t v) {
-  Put16(out, static_cast<uint16_t>(v >> 16));
-  Put16(out, static_cast<uint16_t>(v));
-}
-void Set16(Bytes& out, size_t at, uint16_t v) {
-  out[at] = static_cast<uint8_t>(v >> 8);
-  out[at + 1] = static_cast<uint8_t>(v);
-}
-void Append(Bytes& out, std::string_view text) {
-  out.insert(out.end(), text.begin(), text.end());
-}
-void Append(Bytes& out, const Bytes& more) {
-  out.insert(out.end(), more.begin(), more.end());
-}
-Bytes FromText(std::string_view text) {
-  return Bytes(text.begin(), text.end());
-}
-std::string RandomText(Rng& rng, size_t len, std::string_view alphabet) {
-  std::string out(len, ' ');
-  for (char& c : out) {
-    c = alphabet[rng.Below(alphabet.size())];
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Addresses.
-
-namespace {
-
-bool IsPublicV4(uint32_t a) {
-  const uint32_t o1 = a >> 24;
-  const uint32_t o2 = (a >> 16) & 0xff;
-  const uint32_t p24 = a >> 8;
-  if (o1 == 0 || o1 == 10 || o1 == 127 || o1 >= 224) {
-    return false;
-  }
-  if ((o1 == 100 && (o2 & 0xc0) == 64) || (o1 == 169 && o2 == 254) ||
-      (o1 == 172 && (o2 & 0xf0) == 16) || (o1 == 192 && o2 == 168) ||
-      (o1 == 198 && (o2 & 0xfe) == 18)) {
-    return false;
-  }
-  // 192.0.0/24 and the documentation ranges (our own background and target addresses).
-  return p24 != 0xc00000 && p24 != 0xc00002 && p24 != 0xc63364 && p24 != 0xcb0071;
-}
-
-}  // namespace
 
 IpAddress RandomPublicV4(Rng& rng) {
   while (true) {
@@ -86,15 +34,6 @@ IpAddress RandomPublicV6(Rng& rng) {
 
 IpAddress RandomPublic(Rng& rng, bool v6) {
   return v6 ? RandomPublicV6(rng) : RandomPublicV4(rng);
-}
-
-IpAddress ParseAddress(const char* text) {
-  return *IpAddress::Parse(text);
-}
-
-uint32_t V4Value(const IpAddress& a) {
-  return static_cast<uint32_t>(a.bytes[0]) << 24 | static_cast<uint32_t>(a.bytes[1]) << 16 |
-         static_cast<uint32_t>(a.bytes[2]) << 8 | a.bytes[3];
 }
 
 int AddressBits(const IpAddress& a) {
@@ -158,112 +97,21 @@ IpAddress FirstHost(const IpAddress& base, uint8_t len) {
 // ---------------------------------------------------------------------------------------------
 // Frames.
 
-PacketBuilder Start(bool v6, bool inbound) {
-  PacketBuilder b;
-  b.Ethernet(v6 ? 0x86dd : 0x0800, inbound ? kRouterMac : kServerMac,
-             inbound ? kServerMac : kRouterMac);
-  return b;
-}
-
-IpSpec Spec(const IpAddress& src, const IpAddress& dst, uint8_t ttl, uint16_t id, bool df) {
-  IpSpec spec;
-  spec.src = src;
-  spec.dst = dst;
-  spec.ttl = ttl;
-  spec.id = id;
-  spec.dont_fragment = df;
-  return spec;
-}
-
-void PutTimestamps(Bytes& o, uint32_t value, uint32_t echo) {
-  o.push_back(8);
-  o.push_back(10);
-  Put32(o, value);
-  Put32(o, echo);
-}
-
 //! A client's SYN options: Linux (MSS, SACK-permitted, timestamps, NOP, window scale 7) or
 //! Windows (MSS, NOP, window scale 8, NOP, NOP, SACK-permitted).
 Bytes ClientSynOptions(bool windows, uint16_t mss, uint32_t tsval) {
-  Bytes o = {2, 4, static_cast<uint8_t>(mss >> 8), static_cast<uint8_t>(mss)};
-  if (windows) {
-    const Bytes rest = {1, 3, 3, 8, 1, 1, 4, 2};
-    Append(o, rest);
-    return o;
+  if (!windows) {
+    return LinuxSynOptions(mss, tsval, 0, 7);
   }
-  o.push_back(4);
-  o.push_back(2);
-  PutTimestamps(o, tsval, 0);
-  const Bytes rest = {1, 3, 3, 7};
-  Append(o, rest);
-  return o;
+  return {2, 4, static_cast<uint8_t>(mss >> 8), static_cast<uint8_t>(mss), 1, 3, 3, 8, 1, 1, 4, 2};
 }
 
 //! A Linux server's SYN-ACK options, with timestamps when the client offered them.
 Bytes ServerSynAckOptions(bool timestamps, uint16_t mss, uint32_t tsval, uint32_t tsecr) {
-  Bytes o = {2, 4, static_cast<uint8_t>(mss >> 8), static_cast<uint8_t>(mss)};
   if (timestamps) {
-    o.push_back(4);
-    o.push_back(2);
-    PutTimestamps(o, tsval, tsecr);
-    const Bytes rest = {1, 3, 3, 7};
-    Append(o, rest);
-  } else {
-    const Bytes rest = {1, 1, 4, 2, 1, 3, 3, 7};
-    Append(o, rest);
+    return LinuxSynOptions(mss, tsval, tsecr, 7);
   }
-  return o;
-}
-
-Frame UdpFrame(bool inbound, const IpSpec& spec, uint16_t sport, uint16_t dport,
-               const Bytes& payload) {
-  return Start(spec.src.IsV6(), inbound)
-      .Ip(spec, 17)
-      .Udp(sport, dport)
-      .Payload(payload.data(), payload.size())
-      .Finish();
-}
-
-//! A UDP datagram, cut into IP fragments when it does not fit a 1500-byte MTU (the first
-//! fragment carries the UDP header; checksums cover the whole datagram).
-std::vector<Frame> UdpDatagram(bool inbound, const IpSpec& spec, uint16_t sport, uint16_t dport,
-                               const Bytes& payload, uint32_t fragment_id) {
-  const bool v6 = spec.src.IsV6();
-  const size_t max_l4 = v6 ? 1452 : 1480;
-  if (payload.size() + 8 <= max_l4) {
-    return {UdpFrame(inbound, spec, sport, dport, payload)};
-  }
-  const Frame whole = PacketBuilder()
-                          .Ip(spec, 17)
-                          .Udp(sport, dport)
-                          .Payload(payload.data(), payload.size())
-                          .Finish();
-  const size_t header = v6 ? 40 : 20;
-  const size_t l4_len = whole.size() - header;
-  const size_t chunk = v6 ? 1448 : 1480;
-  std::vector<Frame> frames;
-  for (size_t offset = 0; offset < l4_len; offset += chunk) {
-    const size_t n = std::min(chunk, l4_len - offset);
-    const bool more = offset + n < l4_len;
-    const uint8_t* data = whole.data() + header + offset;
-    if (v6) {
-      Bytes fragment = {17, 0};
-      Put16(fragment, static_cast<uint16_t>((offset / 8) << 3 | (more ? 1 : 0)));
-      Put32(fragment, fragment_id);
-      frames.push_back(Start(true, inbound)
-                           .Ip(spec, 44)
-                           .Payload(fragment.data(), fragment.size())
-                           .Payload(data, n)
-                           .Finish());
-    } else {
-      IpSpec part = spec;
-      part.dont_fragment = false;
-      part.more_fragments = more;
-      part.fragment_offset = static_cast<uint16_t>(offset);
-      frames.push_back(Start(false, inbound).Ip(part, 17).Payload(data, n).Finish());
-    }
-  }
-  return frames;
+  return {2, 4, static_cast<uint8_t>(mss >> 8), static_cast<uint8_t>(mss), 1, 1, 4, 2, 1, 3, 3, 7};
 }
 
 }  // namespace rampart::scenario::internal

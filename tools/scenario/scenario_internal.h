@@ -1,80 +1,26 @@
 #pragma once
 // What the parts of the `rampart-gen scenario` generator share (scenario.cc, scenario_common.cc,
-// scenario_background.cc, scenario_amplification.cc, scenario_attack.cc). Not a public API.
+// scenario_background.cc, scenario_amplification.cc, scenario_attack.cc), over what all three
+// generators share (capture_common.h). Not a public API.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <memory>
 #include <numeric>
-#include <random>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "core/ip_address.h"
+#include "scenario/capture_common.h"
 #include "scenario/packet_builder.h"
 #include "scenario/scenario.h"
 
 namespace rampart::scenario::internal {
 
-using Bytes = std::vector<uint8_t>;
-
-inline constexpr int64_t kNsPerS = 1000000000;
 inline constexpr uint64_t kRouterMac = 0x02000000fe01;  // the upstream router
 inline constexpr uint64_t kServerMac = 0x02000000fe02;  // the protected side
-inline constexpr uint8_t kFin = 0x01;
-inline constexpr uint8_t kSyn = 0x02;
-inline constexpr uint8_t kRst = 0x04;
-inline constexpr uint8_t kPsh = 0x08;
-inline constexpr uint8_t kAck = 0x10;
-
-// ---------------------------------------------------------------------------------------------
-// Randomness: one mt19937_64 per stream, and only modulo arithmetic on its output, so that a
-// seed gives the same file with every standard library.
-
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : engine_(seed) {}
-  uint64_t Next() { return engine_(); }
-  uint32_t U32() { return static_cast<uint32_t>(engine_() >> 32); }
-  uint16_t U16() { return static_cast<uint16_t>(engine_() >> 48); }
-  uint8_t U8() { return static_cast<uint8_t>(engine_() >> 56); }
-  //! Uniform in [0, n).
-  uint64_t Below(uint64_t n) { return n <= 1 ? 0 : engine_() % n; }
-  //! Uniform in [lo, hi].
-  uint64_t Range(uint64_t lo, uint64_t hi) { return lo + Below(hi - lo + 1); }
-  uint16_t Port(uint16_t lo, uint16_t hi) { return static_cast<uint16_t>(Range(lo, hi)); }
-  double Unit() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
-  bool Chance(double p) { return Unit() < p; }
-  void Fill(uint8_t* out, size_t len) {
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-      uint64_t v = engine_();
-      for (size_t b = 0; b < 8; ++b) {
-        out[i + b] = static_cast<uint8_t>(v >> (8 * b));
-      }
-    }
-    if (i < len) {
-      uint64_t v = engine_();
-      for (; i < len; ++i, v >>= 8) {
-        out[i] = static_cast<uint8_t>(v);
-      }
-    }
-  }
-  Bytes RandomBytes(size_t len) {
-    Bytes out(len);
-    Fill(out.data(), len);
-    return out;
-  }
-  template <typename T>
-  const T& Pick(const std::vector<T>& items) {
-    return items[Below(items.size())];
-  }
-
- private:
-  std::mt19937_64 engine_;
-};
 
 //! Hands out 0..n-1 in a random order that covers every index once a round.
 class Shuffler {
@@ -83,9 +29,7 @@ class Shuffler {
   size_t size() const { return order_.size(); }
   size_t Next(Rng& rng) {
     if (pos_ == 0) {
-      for (size_t i = order_.size(); i > 1; --i) {
-        std::swap(order_[i - 1], order_[rng.Below(i)]);
-      }
+      Shuffle(order_, rng);
     }
     const size_t value = order_[pos_];
     pos_ = (pos_ + 1) % order_.size();
@@ -98,25 +42,12 @@ class Shuffler {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Byte helpers (scenario_common.cc).
-
-void Put16(Bytes& out, uint16_t v);
-void Put32(Bytes& out, uint32_t v);
-void Set16(Bytes& out, size_t at, uint16_t v);
-void Append(Bytes& out, std::string_view text);
-void Append(Bytes& out, const Bytes& more);
-Bytes FromText(std::string_view text);
-std::string RandomText(Rng& rng, size_t len, std::string_view alphabet);
-
-// ---------------------------------------------------------------------------------------------
 // Addresses (scenario_common.cc).
 
 IpAddress RandomPublicV4(Rng& rng);
 //! Global unicast (2000::/4) outside 2001::/32 (Teredo and documentation) and 2002::/16.
 IpAddress RandomPublicV6(Rng& rng);
 IpAddress RandomPublic(Rng& rng, bool v6);
-IpAddress ParseAddress(const char* text);
-uint32_t V4Value(const IpAddress& a);
 int AddressBits(const IpAddress& a);
 //! `base` with the bits after `len` replaced by `random` bytes' bits (or cleared).
 IpAddress MixHost(const IpAddress& base, uint8_t len, const uint8_t* random);
@@ -128,23 +59,28 @@ IpAddress FirstHost(const IpAddress& base, uint8_t len);
 // ---------------------------------------------------------------------------------------------
 // Frames (scenario_common.cc).
 
-using Frame = std::vector<uint8_t>;
-
+//! The MACs of a frame toward the protected side (`inbound`) or away from it.
+inline Macs Toward(bool inbound) {
+  return inbound ? Macs{kRouterMac, kServerMac} : Macs{kServerMac, kRouterMac};
+}
 //! An Ethernet frame toward the protected side (`inbound`) or away from it.
-PacketBuilder Start(bool v6, bool inbound);
-IpSpec Spec(const IpAddress& src, const IpAddress& dst, uint8_t ttl, uint16_t id, bool df);
-void PutTimestamps(Bytes& o, uint32_t value, uint32_t echo);
+inline PacketBuilder Start(bool v6, bool inbound) {
+  return EthernetIp(Toward(inbound), v6);
+}
 //! A client's SYN options: Linux (MSS, SACK-permitted, timestamps, NOP, window scale 7) or
 //! Windows (MSS, NOP, window scale 8, NOP, NOP, SACK-permitted).
 Bytes ClientSynOptions(bool windows, uint16_t mss, uint32_t tsval);
 //! A Linux server's SYN-ACK options, with timestamps when the client offered them.
 Bytes ServerSynAckOptions(bool timestamps, uint16_t mss, uint32_t tsval, uint32_t tsecr);
-Frame UdpFrame(bool inbound, const IpSpec& spec, uint16_t sport, uint16_t dport,
-               const Bytes& payload);
-//! A UDP datagram, cut into IP fragments when it does not fit a 1500-byte MTU (the first
-//! fragment carries the UDP header; checksums cover the whole datagram).
-std::vector<Frame> UdpDatagram(bool inbound, const IpSpec& spec, uint16_t sport, uint16_t dport,
-                               const Bytes& payload, uint32_t fragment_id);
+inline Frame UdpFrame(bool inbound, const IpSpec& spec, uint16_t sport, uint16_t dport,
+                      const Bytes& payload) {
+  return EthernetUdp(Toward(inbound), spec, sport, dport, payload);
+}
+//! A UDP datagram, IP fragments when it does not fit a 1500-byte MTU (EthernetUdpDatagram()).
+inline std::vector<Frame> UdpDatagram(bool inbound, const IpSpec& spec, uint16_t sport,
+                                      uint16_t dport, const Bytes& payload, uint32_t fragment_id) {
+  return EthernetUdpDatagram(Toward(inbound), spec, sport, dport, payload, fragment_id);
+}
 
 //! One end of a conversation.
 struct Host {
@@ -219,14 +155,12 @@ class TcpConversation {
   };
 
   static TcpSpec Base(const Side& from, const Side& to, uint8_t flags) {
-    TcpSpec tcp;
-    tcp.src_port = from.port;
-    tcp.dst_port = to.port;
-    tcp.seq = from.seq;
-    tcp.ack = (flags & kAck) != 0 ? to.seq : 0;
-    tcp.flags = flags;
-    tcp.window = from.window;
-    return tcp;
+    return {.src_port = from.port,
+            .dst_port = to.port,
+            .seq = from.seq,
+            .ack = (flags & kAck) != 0 ? to.seq : 0,
+            .flags = flags,
+            .window = from.window};
   }
   Frame Build(Side& from, const Side& to, bool inbound, const TcpSpec& tcp, const uint8_t* data,
               size_t len) {
@@ -271,8 +205,7 @@ class Stream {
     if (!(pps_ > 0) || begin_ >= end_) {
       return false;
     }
-    const int64_t t =
-        begin_ + std::llround(static_cast<double>(tick_) * static_cast<double>(kNsPerS) / pps_);
+    const int64_t t = Tick(begin_, pps_, tick_);
     frame->clear();
     if (!Produce(t, t < end_, frame)) {
       return false;
