@@ -48,7 +48,8 @@ test: release debug
 
 DEMO_GENERATED := zoo_gre_eth zoo_tunnels zoo_fragments_ext zoo_vlan_qinq zoo_dns_malformed
 demo: release
-	@echo "### A real home-LAN capture (2,000 packets: DHCP, DNS, mDNS, NTP, SSH)"
+	@echo "### A real home-LAN capture (2,000 packets: DHCP, DNS, mDNS, NTP, SSH), with an inside host"
+	@echo "### scanning telnet ports (23, 2323, 8080, 9527) the way Mirai-family bots do"
 	./build/release/rampart analyze --hosts 10 tests/data/captures/benign/slips_test7_home_lan_mixed.pcap
 	@echo
 	@echo "### Mirai's GRE vectors, IP-in-IP, fragments, QinQ and lying DNS, as one timeline"

@@ -179,9 +179,15 @@ AttackRecord DdosDetector::Finalize(const LiveAttack& live) const {
     // And a heavy hitter must carry at least 0.5% of the sampled packets: in a spoofed flood
     // no source does, and listing single sampled packets would only mislead.
     const uint64_t floor = ev->size_count / 200;
-    const auto guaranteed = [floor](const auto& entry) {
+    // The evidence also counted the seconds before the attack began and after it ended (and
+    // past kFullEvidencePackets a second it samples one packet in 64, weighted): its counts are
+    // reported as shares of the attack's own packets, so no entry exceeds them.
+    const double scale = ev->size_count > r.packets && ev->size_count > 0
+                             ? static_cast<double>(r.packets) / static_cast<double>(ev->size_count)
+                             : 1.0;
+    const auto guaranteed = [floor, scale](const auto& entry) {
       const uint64_t sure = entry.count - entry.error;
-      return sure > floor ? sure : uint64_t{0};
+      return sure > floor ? static_cast<uint64_t>(static_cast<double>(sure) * scale) : uint64_t{0};
     };
     for (size_t i = 0; i < count && r.top_sources.size() < 10; ++i) {
       if (guaranteed(sources[i]) > 0) {
