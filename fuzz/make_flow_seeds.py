@@ -18,29 +18,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 FLOW_DIR = os.path.join(HERE, "..", "tests", "data", "captures", "flow")
 MAX_SEED = 64 * 1024
 
-
-def pcap_frames(path):
-    """(link type, frame bytes) of every record of a classic pcap file."""
-    with open(path, "rb") as f:
-        data = f.read()
-    if len(data) < 24:
-        return
-    magic = data[:4]
-    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-        e = "<"
-    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
-        e = ">"
-    else:
-        return
-    link = struct.unpack(e + "I", data[20:24])[0] & 0xffff
-    pos = 24
-    while pos + 16 <= len(data):
-        caplen = struct.unpack(e + "I", data[pos + 8:pos + 12])[0]
-        frame = data[pos + 16:pos + 16 + caplen]
-        if len(frame) < caplen:
-            return
-        yield link, frame
-        pos += 16 + caplen
+sys.path.insert(0, HERE)
+from make_seeds import pcap_frames  # noqa: E402  (one pcap reader for both seed scripts)
 
 
 def udp_payload(link, frame):

@@ -78,4 +78,15 @@ Config DefaultConfig() {
   return config;
 }
 
+std::vector<Prefix> InsidePrefixes(const Config& config) {
+  if (!config.networks.empty()) {
+    return config.networks;
+  }
+  std::vector<Prefix> prefixes;
+  for (const char* text : {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"}) {
+    prefixes.push_back(*Prefix::Parse(text));
+  }
+  return prefixes;
+}
+
 }  // namespace rampart

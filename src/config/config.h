@@ -173,6 +173,10 @@ struct ConfigError {
   std::string ToString() const;  // "line 7, column 5: unknown key 'ppss' in incoming"
 };
 
+//! The addresses that count as inside (devices to watch, the outgoing direction): `networks`,
+//! or RFC 1918 and ULA space when none is configured.
+std::vector<Prefix> InsidePrefixes(const Config& config);
+
 //! The configuration used when no file is given (every threshold documented in
 //! docs/configuration.md).
 Config DefaultConfig();

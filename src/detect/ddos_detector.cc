@@ -138,12 +138,9 @@ DdosDetector::DdosDetector(Config config, const Options& options)
   }
   for (const Prefix& prefix : config_.networks) {
     networks_.Insert(prefix, true);
-    inside_.Insert(prefix, true);
   }
-  if (config_.networks.empty()) {
-    for (const char* text : {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"}) {
-      inside_.Insert(*Prefix::Parse(text), true);
-    }
+  for (const Prefix& prefix : InsidePrefixes(config_)) {
+    inside_.Insert(prefix, true);
   }
   for (const Prefix& prefix : config_.whitelist_local) {
     whitelist_local_.Insert(prefix, true);

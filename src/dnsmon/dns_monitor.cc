@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/address_hash.h"
 #include "core/hash.h"
 #include "dnsmon/zone_name.h"
 #include "track/open_addressing.h"
@@ -113,13 +114,8 @@ DnsMonitor::DnsMonitor(const Config& config, uint64_t seed)
       seed_(seed != 0 ? seed : RandomSeed()),
       zone_cache_(seed_ ^ 0x7a6f6e65),
       window_ns_(static_cast<TimestampNs>(std::max(1.0, config.dns.window_s) * 1e9)) {
-  for (const Prefix& prefix : config.networks) {
+  for (const Prefix& prefix : InsidePrefixes(config)) {
     inside_.Insert(prefix, true);
-  }
-  if (config.networks.empty()) {
-    for (const char* text : {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"}) {
-      inside_.Insert(*Prefix::Parse(text), true);
-    }
   }
   for (const DnsZoneOverride& zone : settings_.zones) {
     overrides_[zone.zone] = zone;
@@ -335,7 +331,8 @@ void DnsMonitor::Observe(const PacketMeta& meta, const DnsMessage& message) {
     AcquireEvidence(z);
   }
   if (z.evidence != kNone) {
-    Record(z, meta, name, fresh, shape.mirai, shape.random || shape.mirai, shape.first_len);
+    Record(z, meta, name, name_hash, fresh, shape.mirai, shape.random || shape.mirai,
+           shape.first_len);
     Evidence& ev = evidence_[z.evidence];
     if (!ev.active && z.queries % kEarlyCheckEvery == 0 &&
         meta.ts_ns - z.window_start >= 1'000'000'000) {
@@ -355,16 +352,12 @@ bool DnsMonitor::IsServer(const Evidence& ev, const IpAddress& address) {
   return false;
 }
 
-void DnsMonitor::Record(Zone& zone, const PacketMeta& meta, std::string_view name, bool fresh,
-                        bool mirai, bool random, uint16_t label_len) {
+void DnsMonitor::Record(Zone& zone, const PacketMeta& meta, std::string_view name,
+                        uint64_t name_hash, bool fresh, bool mirai, bool random,
+                        uint16_t label_len) {
   Evidence& ev = evidence_[zone.evidence];
-  const uint64_t name_hash = HashText(name, seed_ ^ 0x6e616d65);
   ev.names.Add(name_hash);
-  uint64_t lo = 0;
-  uint64_t hi = 0;
-  std::memcpy(&lo, meta.inner_src.bytes.data(), 8);
-  std::memcpy(&hi, meta.inner_src.bytes.data() + 8, 8);
-  ev.sources.Add(HashKey128(lo, hi, static_cast<uint64_t>(meta.inner_src.family), seed_));
+  ev.sources.Add(HashAddress(meta.inner_src, seed_));
   ev.top_sources.Add(meta.inner_src);
   ev.servers.Add(meta.inner_dst);
   if (inside_.Contains(meta.inner_src)) {

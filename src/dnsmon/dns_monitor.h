@@ -62,8 +62,9 @@ class DnsMonitor {
   bool Judge(Zone& zone, TimestampNs now, bool window_end);
   void CloseWindow(Zone& zone, TimestampNs now);
   uint32_t AcquireEvidence(Zone& zone);
-  void Record(Zone& zone, const PacketMeta& meta, std::string_view name, bool fresh, bool mirai,
-              bool random, uint16_t label_len);
+  //! Adds a query to the zone's evidence (`name_hash`: the name's hash, computed once).
+  void Record(Zone& zone, const PacketMeta& meta, std::string_view name, uint64_t name_hash,
+              bool fresh, bool mirai, bool random, uint16_t label_len);
   void Close(Zone& zone, bool ongoing, TimestampNs end);
   //! What every finding reports of a zone's evidence (the caller sets kind, times, reason).
   DnsFinding Describe(const Zone& zone, const Evidence& ev) const;

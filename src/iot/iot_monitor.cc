@@ -12,13 +12,8 @@ constexpr uint32_t kMaxPingSources = 8192;
 
 PrefixTrie<bool> InsideTrie(const Config& config) {
   PrefixTrie<bool> trie;
-  for (const Prefix& prefix : config.networks) {
+  for (const Prefix& prefix : InsidePrefixes(config)) {
     trie.Insert(prefix, true);
-  }
-  if (config.networks.empty()) {
-    for (const char* text : {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"}) {
-      trie.Insert(*Prefix::Parse(text), true);
-    }
   }
   return trie;
 }

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <utility>
 
+#include "core/address_hash.h"
 #include "core/hash.h"
 
 namespace rampart::iot {
@@ -12,14 +13,6 @@ namespace {
 constexpr uint64_t kPortTag = 0x9e3779b97f4a7c15ULL;
 constexpr size_t kEvictionSample = 8;
 constexpr size_t kMaxEvictedFindings = 4096;
-
-uint64_t AddressHash(const IpAddress& address, uint64_t seed) {
-  uint64_t lo = 0;
-  uint64_t hi = 0;
-  std::memcpy(&lo, address.bytes.data(), 8);
-  std::memcpy(&hi, address.bytes.data() + 8, 8);
-  return HashKey128(lo, hi, static_cast<uint64_t>(address.family), seed);
-}
 
 }  // namespace
 
@@ -89,7 +82,7 @@ void ScanTracker::Probe(const IpAddress& source, const IpAddress& target, uint16
   if (state.probes > kAlwaysCounted && state.answered * 2 >= state.probes) {
     return;
   }
-  const uint64_t target_hash = AddressHash(target, seed_);
+  const uint64_t target_hash = HashAddress(target, seed_);
   state.window_target_bits += state.window_targets.AddNew(target_hash) ? 1 : 0;
   const uint64_t port_hash = HashKey128(port, 0, kPortTag, seed_);
   if (protocol_ == Protocol::kTcp) {

@@ -1,4 +1,5 @@
 #include "track/address_index.h"
+#include "core/address_hash.h"
 
 #include "track/open_addressing.h"
 
@@ -37,8 +38,7 @@ AddressIndex::~AddressIndex() {
 }
 
 uint64_t AddressIndex::Hash(const IpAddress& address) const {
-  return HashKey128(Word(address.bytes.data()), Word(address.bytes.data() + 8),
-                    static_cast<uint64_t>(address.family), seed_);
+  return HashAddress(address, seed_);
 }
 
 size_t AddressIndex::Probe(const IpAddress& address, uint64_t hash) const {

@@ -1,4 +1,5 @@
 #include "track/host_table.h"
+#include "core/address_hash.h"
 
 #include "track/open_addressing.h"
 
@@ -70,8 +71,7 @@ void HostTable::Reserve(size_t expected_hosts) {
 }
 
 uint64_t HostTable::Hash(const IpAddress& address) const {
-  return HashKey128(LoadWord(address.bytes.data()), LoadWord(address.bytes.data() + 8),
-                    static_cast<uint64_t>(address.family), seed_);
+  return HashAddress(address, seed_);
 }
 
 void HostTable::Grow() {
