@@ -15,7 +15,9 @@ DEBIAN_PACKAGES := build-essential cmake ninja-build ccache pkg-config python3 \
 	libpcap-dev nlohmann-json3-dev libcli11-dev libfmt-dev libyaml-cpp-dev \
 	libgtest-dev libgmock-dev libbenchmark-dev \
 	clang-14 libclang-rt-14-dev llvm-14 clang-format clang-tidy \
-	tshark tcpdump libpsl-dev publicsuffix
+	tshark tcpdump libpsl-dev publicsuffix \
+	libspdlog-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev \
+	iproute2 tcpreplay softflowd fastnetmon
 
 .PHONY: deps release debug test demo bench fuzz format tidy clean
 
@@ -84,6 +86,9 @@ demo: release
 	@echo "### A real ping sweep (slips test 12)"
 	./build/release/rampart analyze --hosts 3 tests/data/captures/scans/slips_test12_icmp_portscan.pcap \
 		| sed -n '/== Infected/,$$p'
+	@echo "### The live sensor: rampart run collects IPFIX on 127.0.0.1 while softflowd exports a"
+	@echo "### SYN flood capture to it; its EVE events and SQLite history (docs/sensor.md)"
+	sh tools/demo_live.sh
 
 bench: release
 	python3 bench/run_bench.py --build build/release --out build/bench

@@ -18,6 +18,7 @@
 #include "iot/credential_setup.h"
 #include "output/analysis_report.h"
 #include "output/eve_log.h"
+#include "output/report_builder.h"
 #include "output/report_json.h"
 #include "output/report_text.h"
 
@@ -147,65 +148,14 @@ int RunAnalyze(const AnalyzeOptions& options) {
   analyzer.Finish();
   progress.Finish();
 
-  AnalysisReport report;
+  AnalysisReport report = BuildAnalysisReport(
+      analyzer, options.host_limit,
+      analyzer.detector() ? analyzer.detector()->Attacks() : std::vector<AttackRecord>{},
+      analyzer.dns() ? analyzer.dns()->Findings() : std::vector<dnsmon::DnsFinding>{});
   for (const auto& reader : captures.readers()) {
     report.files.push_back(reader->facts());
   }
-  report.summary = analyzer.summary();
-  report.decode = analyzer.decode_stats();
-  const HostTable& hosts = analyzer.hosts();
-  report.hosts_seen = hosts.Size();
-  report.hosts_evicted = hosts.EvictedHosts();
-  report.evicted_counters = hosts.EvictedCounters();
-  report.host_table_bytes = hosts.MemoryBytes();
-  report.hosts = TopHosts(hosts, options.host_limit);
-  if (const DdosDetector* detector = analyzer.detector()) {
-    report.attacks = detector->Attacks();
-    report.detector = detector->stats();
-  }
-
-  std::vector<iot::IotMonitor::ExtraEvidence> dns_evidence;
-  if (const dnsmon::DnsMonitor* dns = analyzer.dns()) {
-    // Water tortures join the attacks, numbered after the detector's.
-    std::vector<dnsmon::DnsFinding> findings = dns->Findings();
-    std::vector<AttackRecord> records = dns->Attacks();
-    uint32_t next_id = 1;
-    for (const AttackRecord& a : report.attacks) {
-      next_id = std::max(next_id, a.id + 1);
-    }
-    size_t record = 0;
-    for (dnsmon::DnsFinding& f : findings) {
-      for (const IpAddress& client : f.inside_clients) {
-        dns_evidence.push_back(
-            {client,
-             f.kind == "water_torture" ? iot::EvidenceKind::kDnsWaterTorture
-                                       : iot::EvidenceKind::kDnsTunnel,
-             f.start,
-             fmt::format("{} under {}",
-                         f.kind == "water_torture" ? "sent random-name queries of a water torture"
-                                                   : "sent long high-entropy names",
-                         f.zone)});
-      }
-      if (f.kind == "water_torture" && record < records.size()) {
-        f.attack_id = next_id;
-        records[record].id = next_id++;
-        report.attacks.push_back(records[record++]);
-      }
-    }
-    report.dns = std::move(findings);
-    report.dns_stats = dns->stats();
-  }
-  if (const flow::FlowCollector* flows = analyzer.flows()) {
-    FlowReport& f = report.flows.emplace();
-    f.datagrams = flows->datagrams();
-    f.records = flows->records();
-    f.decode = flows->stats();
-    f.spreader = flows->spreader_stats();
-  }
-  if (const iot::IotMonitor* iot = analyzer.iot()) {
-    report.iot = iot->Findings(report.attacks, dns_evidence);
-    report.show_default_passwords = options.show_default_passwords;
-  }
+  report.show_default_passwords = options.show_default_passwords;
 
   if (!options.samples_dir.empty()) {
     std::string samples_error;

@@ -7,6 +7,8 @@
 
 #include "app/analyze_command.h"
 #include "app/check_config_command.h"
+#include "app/history_command.h"
+#include "app/run_command.h"
 
 namespace {
 
@@ -73,6 +75,34 @@ int Main(int argc, char** argv) {
   CLI::App* check_cmd = app.add_subcommand("check-config", "Validate a configuration file");
   check_cmd->add_option("file", check_path, "YAML configuration")->required();
 
+  rampart::sensor::RunOptions run;
+  CLI::App* run_cmd = app.add_subcommand(
+      "run", "Run the live sensor on interfaces and flow exporters until SIGTERM");
+  run_cmd->add_option("--config", run.config_path, "YAML configuration with a sensor section")
+      ->required();
+  run_cmd->add_option("--seed", run.seed, "Fix every hash seed (tests); 0 picks one at random");
+
+  rampart::HistoryOptions history;
+  bool history_attacks = false;
+  bool history_events = false;
+  CLI::App* history_cmd =
+      app.add_subcommand("history", "Show what a sensor's history database holds");
+  history_cmd->add_option("--db", history.db_path, "History database (SQLite)")->required();
+  CLI::Option* attacks_opt =
+      history_cmd->add_flag("--attacks", history_attacks, "Attacks, latest state (default)");
+  CLI::Option* findings_opt = history_cmd->add_option(
+      "--findings", history.findings_kind,
+      "Findings of KIND: scan, brute_force, default_credentials, dns_attack, infected_device, all");
+  CLI::Option* events_opt =
+      history_cmd->add_flag("--events", history_events, "The event log, oldest first");
+  attacks_opt->excludes(findings_opt)->excludes(events_opt);
+  findings_opt->excludes(events_opt);
+  history_cmd->add_option("--since", history.since, "With --events: from this ISO 8601 time")
+      ->needs(events_opt);
+  std::string history_limit = "50";
+  history_cmd->add_option("--limit", history_limit, "At most N rows, or all")->default_val("50");
+  history_cmd->add_flag("--json", history.json, "One JSON object a line instead of a table");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -90,6 +120,22 @@ int Main(int argc, char** argv) {
   }
   if (check_cmd->parsed()) {
     return rampart::RunCheckConfig(check_path);
+  }
+  if (run_cmd->parsed()) {
+    return rampart::RunSensor(run);
+  }
+  if (history_cmd->parsed()) {
+    // stoull wraps "-3" around; a negative limit is a usage error.
+    if (history_limit.starts_with('-') || !ParseHostLimit(history_limit, &history.limit)) {
+      fmt::print(stderr, "rampart: --limit takes a number or 'all', not '{}'\n", history_limit);
+      return rampart::exit_code::kUsage;
+    }
+    if (findings_opt->count() > 0) {
+      history.view = rampart::HistoryOptions::View::kFindings;
+    } else if (history_events) {
+      history.view = rampart::HistoryOptions::View::kEvents;
+    }
+    return rampart::RunHistory(history);
   }
   return rampart::exit_code::kUsage;
 }

@@ -140,6 +140,41 @@ struct DnsSettings {
   std::vector<DnsZoneOverride> zones;
 };
 
+//! Where the live sensor (`rampart run`) reads traffic and how it runs as a daemon
+//! (docs/sensor.md). `rampart analyze` ignores this section.
+enum class CaptureMethod : uint8_t { kAfPacket, kPcap };
+struct FlowListen {
+  std::string address;  // "0.0.0.0", "::", "127.0.0.1"
+  uint16_t port = 0;
+};
+struct SensorSettings {
+  std::vector<std::string> interfaces;
+  CaptureMethod method = CaptureMethod::kAfPacket;
+  uint32_t workers = 1;     // engine shards; each owns a fanout socket per interface
+  uint32_t ring_mib = 64;   // AF_PACKET ring per socket; libpcap buffer
+  uint32_t snaplen = 2048;  // bytes kept of each frame (the taps need headers and logins)
+  bool promiscuous = true;
+  std::vector<FlowListen> flow_listen;  // UDP collectors: NetFlow v5/v9, IPFIX, sFlow
+  uint32_t flow_socket_buffer_mib = 32;
+  std::string pid_file;
+  std::string user;  // drop to this user after opening sockets; empty keeps the current one
+  std::string log_file;
+  std::string log_level = "info";
+};
+//! Where findings go (docs/sensor.md): EVE lines, the SQLite history, the notify script and a
+//! webhook.
+struct OutputSettings {
+  std::string eve;
+  double stats_interval_s = 60;
+  double attack_update_interval_s = 10;
+  std::string history;
+  std::string notify_script;
+  double notify_timeout_s = 10;
+  std::string webhook_url;
+  double webhook_timeout_s = 5;
+  uint32_t webhook_retries = 3;
+};
+
 struct Config {
   //! Protected prefixes. Empty = every address is protected (incoming); for the outgoing
   //! direction, empty means RFC 1918 and ULA space counts as inside.
@@ -164,6 +199,8 @@ struct Config {
   double baseline_sigmas = 6;
   IotSettings iot;
   DnsSettings dns;
+  SensorSettings sensor;
+  OutputSettings outputs;
 };
 
 struct ConfigError {

@@ -37,6 +37,8 @@ class Parser : public ParserBase {
     std::optional<Field> hostgroups;
     std::optional<Field> iot;
     std::optional<Field> dns;
+    std::optional<Field> sensor;
+    std::optional<Field> outputs;
     ForEachKey(Field{"configuration", root, root}, "", kTopKeys, [&](const Field& f) {
       std::optional<Field>& slot = f.name == "networks"     ? networks
                                    : f.name == "whitelist"  ? whitelist
@@ -44,6 +46,8 @@ class Parser : public ParserBase {
                                    : f.name == "thresholds" ? thresholds
                                    : f.name == "iot"        ? iot
                                    : f.name == "dns"        ? dns
+                                   : f.name == "sensor"     ? sensor
+                                   : f.name == "outputs"    ? outputs
                                                             : hostgroups;
       slot.emplace(f);
     });
@@ -81,6 +85,12 @@ class Parser : public ParserBase {
     }
     if (dns) {
       ParseDnsSection(*this, *dns, config.dns);
+    }
+    if (sensor) {
+      ParseSensorSection(*this, *sensor, config.sensor);
+    }
+    if (outputs) {
+      ParseOutputSection(*this, *outputs, config.outputs);
     }
   }
 

@@ -51,6 +51,9 @@ std::span<const Section> Sections() {
       {"an iot.default_credentials entry", kCredentialKeys},
       {"dns", kDnsKeys},
       {"a dns.zones entry", kDnsZoneKeys},
+      {"sensor", kSensorKeys},
+      {"outputs", kOutputKeys},
+      {"outputs.webhook", kWebhookKeys},
   };
   return kSections;
 }
@@ -253,6 +256,19 @@ std::optional<double> ParserBase::Rate(const Field& f, RateKind kind) {
     return std::nullopt;
   }
   return number->value * scale;
+}
+
+std::optional<uint32_t> ParserBase::Whole(const Field& f, double low, double high) {
+  const auto number = Number(f);
+  if (!number) {
+    return std::nullopt;
+  }
+  if (*number != std::floor(*number) || *number < low || *number > high) {
+    Error(f, fmt::format("'{}' takes a whole number from {} to {}, not {}", f.name, low, high,
+                         *number));
+    return std::nullopt;
+  }
+  return static_cast<uint32_t>(*number);
 }
 
 std::optional<double> ParserBase::Duration(const Field& f, double max_seconds) {

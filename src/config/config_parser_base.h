@@ -25,8 +25,18 @@ namespace rampart::config_internal {
 
 using KeyList = std::span<const std::string_view>;
 
-inline constexpr std::string_view kTopKeys[] = {
-    "networks", "whitelist", "detection", "thresholds", "hostgroups", "iot", "dns"};
+inline constexpr std::string_view kTopKeys[] = {"networks",   "whitelist",  "detection",
+                                                "thresholds", "hostgroups", "iot",
+                                                "dns",        "sensor",     "outputs"};
+inline constexpr std::string_view kSensorKeys[] = {
+    "interfaces", "capture",     "workers",     "ring_mib",
+    "snaplen",    "promiscuous", "flow_listen", "flow_socket_buffer_mib",
+    "pid_file",   "user",        "log_file",    "log_level"};
+inline constexpr std::string_view kOutputKeys[] = {
+    "eve",     "stats_interval", "attack_update_interval",
+    "history", "notify_script",  "notify_timeout",
+    "webhook"};
+inline constexpr std::string_view kWebhookKeys[] = {"url", "timeout", "retries"};
 inline constexpr std::string_view kDnsKeys[] = {"enabled",
                                                 "window",
                                                 "min_qps",
@@ -153,6 +163,9 @@ class ParserBase;
 void ParseIotSection(ParserBase& parser, const Field& section, IotSettings& iot);
 //! The `dns` section (config_parser_dns.cc).
 void ParseDnsSection(ParserBase& parser, const Field& section, DnsSettings& dns);
+//! The `sensor` and `outputs` sections (config_parser_sensor.cc).
+void ParseSensorSection(ParserBase& parser, const Field& section, SensorSettings& sensor);
+void ParseOutputSection(ParserBase& parser, const Field& section, OutputSettings& outputs);
 
 class ParserBase {
  public:
@@ -224,6 +237,8 @@ class ParserBase {
   std::optional<double> Number(const Field& f);
 
   std::optional<bool> Bool(const Field& f);
+  //! A whole number in [low, high].
+  std::optional<uint32_t> Whole(const Field& f, double low, double high);
 
   //! A list of prefixes; a bare address is a /32 or /128. No value is an empty list.
   std::vector<PrefixAt> Prefixes(const Field& f, size_t* entries = nullptr);

@@ -13,20 +13,6 @@
 namespace rampart::config_internal {
 namespace {
 
-//! A whole number in [low, high].
-std::optional<uint32_t> Whole(ParserBase& p, const Field& f, double low, double high) {
-  const auto number = p.Number(f);
-  if (!number) {
-    return std::nullopt;
-  }
-  if (*number != std::floor(*number) || *number < low || *number > high) {
-    p.Error(f, fmt::format("'{}' takes a whole number from {} to {}, not {}", f.name, low, high,
-                           *number));
-    return std::nullopt;
-  }
-  return static_cast<uint32_t>(*number);
-}
-
 std::vector<uint16_t> Ports(ParserBase& p, const Field& f) {
   std::vector<uint16_t> ports;
   if (f.value.IsNull()) {
@@ -40,7 +26,7 @@ std::vector<uint16_t> Ports(ParserBase& p, const Field& f) {
   size_t index = 0;
   for (const YAML::Node& entry : f.value) {
     const Field item{fmt::format("{}[{}]", f.name, index++), entry, entry};
-    if (const auto port = Whole(p, item, 1, 65535)) {
+    if (const auto port = p.Whole(item, 1, 65535)) {
       ports.push_back(static_cast<uint16_t>(*port));
     }
   }
@@ -107,7 +93,7 @@ void ParseIotSection(ParserBase& p, const Field& section, IotSettings& iot) {
           }
           return;
         }
-        const auto n = Whole(p, k, 1, 1e6);
+        const auto n = p.Whole(k, 1, 1e6);
         if (!n) {
           return;
         }
@@ -124,7 +110,7 @@ void ParseIotSection(ParserBase& p, const Field& section, IotSettings& iot) {
           }
           return;
         }
-        if (const auto n = Whole(p, k, 1, 1e6)) {
+        if (const auto n = p.Whole(k, 1, 1e6)) {
           (k.name == "min_failures" ? iot.brute_force_min_failures : iot.brute_force_min_sessions) =
               *n;
         }
@@ -142,10 +128,10 @@ void ParseIotSection(ParserBase& p, const Field& section, IotSettings& iot) {
     } else if (f.name == "sessions") {
       p.ForEachKey(f, "iot.sessions", kIotSessionKeys, [&](const Field& k) {
         if (k.name == "max") {
-          if (const auto n = Whole(p, k, 16, 4'000'000)) {
+          if (const auto n = p.Whole(k, 16, 4'000'000)) {
             iot.max_sessions = *n;
           }
-        } else if (const auto n = Whole(p, k, 64, 65536)) {
+        } else if (const auto n = p.Whole(k, 64, 65536)) {
           iot.session_bytes = *n;
         }
       });

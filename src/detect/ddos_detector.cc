@@ -519,7 +519,7 @@ void DdosDetector::StartAttack(Table& table, uint32_t id, const Verdict& verdict
   }
   LiveAttack live;
   AttackRecord& r = live.record;
-  r.id = static_cast<uint32_t>(attacks_.size() + 1);
+  r.id = next_attack_id_++;
   r.target_kind = table.groups ? "group" : table.prefixes ? "prefix" : "host";
   r.target = table.groups     ? "group:" + t.policy->name
              : table.prefixes ? Prefix::Of(key, length).ToString()
@@ -533,6 +533,8 @@ void DdosDetector::StartAttack(Table& table, uint32_t id, const Verdict& verdict
   r.peak_pps = t.streak_peak_pps;
   r.peak_bps = t.streak_peak_bps;
   live.classes = t.streak_classes;
+  live.table = &table;
+  live.target = id;
   r.reason = fmt::format("{} {:.0f} >= {:.0f} in one second ({} {} policy)", verdict.rule,
                          verdict.value, verdict.threshold, t.policy->name,
                          table.direction == Direction::kIncoming ? "incoming" : "outgoing");
@@ -550,6 +552,7 @@ void DdosDetector::EndAttack(Table& table, uint32_t id, TimestampNs end, bool on
   LiveAttack& live = attacks_[t.attack];
   live.record.end = end;
   live.record.ongoing = ongoing;
+  live.ended_seq = ++ended_count_;
   if (live.evidence >= 0 && evidence_[live.evidence]) {
     live.snapshot = std::make_unique<Evidence>(*evidence_[live.evidence]);
   }
@@ -683,6 +686,71 @@ void DdosDetector::AdvanceTo(int64_t second) {
     }
   }
   second_ = second;
+}
+
+void DdosDetector::AdvanceTime(TimestampNs ts) {
+  const int64_t second = ts / kNanosPerSecond;
+  if (second_ != INT64_MIN && second > second_) {
+    AdvanceTo(second);
+  }
+}
+
+std::vector<AttackRecord> DdosDetector::ActiveAndEndedSince(uint64_t* cursor) const {
+  std::vector<AttackRecord> out;
+  for (const LiveAttack& live : attacks_) {
+    if (live.ended_seq != 0) {
+      if (live.ended_seq > *cursor) {
+        out.push_back(Finalize(live));
+      }
+      continue;
+    }
+    // Active: its figures so far include the open second, which the tick has not added yet (an
+    // attack found inside its first second has nothing else).
+    LiveAttack now;
+    now.record = live.record;
+    now.classes = live.classes;
+    now.max_second_sources = live.max_second_sources;
+    now.evidence = live.evidence;
+    const Target& t = live.table->targets[live.target];
+    if (t.second == second_) {
+      AttackRecord& r = now.record;
+      r.packets += t.cur.packets;
+      r.bytes += t.cur.bytes;
+      r.peak_pps = std::max(r.peak_pps, static_cast<double>(t.cur.packets));
+      r.peak_bps = std::max(r.peak_bps, static_cast<double>(t.cur.bytes) * 8);
+      for (size_t i = 0; i < kPacketClassCount; ++i) {
+        now.classes[i] += t.cur.classes[i];
+      }
+    }
+    out.push_back(Finalize(now));
+  }
+  *cursor = ended_count_;
+  return out;
+}
+
+void DdosDetector::ForgetEnded(uint64_t cursor) {
+  const auto forgettable = [cursor](const LiveAttack& live) {
+    return live.ended_seq != 0 && live.ended_seq <= cursor;
+  };
+  if (std::none_of(attacks_.begin(), attacks_.end(), forgettable)) {
+    return;
+  }
+  std::vector<LiveAttack> kept;
+  std::vector<int32_t> moved(attacks_.size(), -1);
+  for (size_t i = 0; i < attacks_.size(); ++i) {
+    if (!forgettable(attacks_[i])) {
+      moved[i] = static_cast<int32_t>(kept.size());
+      kept.push_back(std::move(attacks_[i]));
+    }
+  }
+  // Active targets point at their attack by index.
+  for (Table* table : {incoming_.get(), outgoing_.get(), prefixes_.get(), groups_.get()}) {
+    for (const uint32_t id : table->attacking) {
+      Target& t = table->targets[id];
+      t.attack = moved[static_cast<size_t>(t.attack)];
+    }
+  }
+  attacks_ = std::move(kept);
 }
 
 void DdosDetector::Finish() {

@@ -50,6 +50,17 @@ class DdosDetector {
 
   //! Every attack, in order of detection, with its final figures.
   std::vector<AttackRecord> Attacks() const;
+
+  // The live sensor's view (docs/sensor.md): it reads what changed once a second and lets the
+  // detector forget attacks once their end has been published, so memory stays bounded however
+  // long it runs.
+  //! Packet time has reached `ts` with no packet: closes the seconds before it, so attacks end
+  //! while the link is quiet.
+  void AdvanceTime(TimestampNs ts);
+  //! Attacks still active (end == 0), and those that ended after `*cursor`; moves the cursor.
+  std::vector<AttackRecord> ActiveAndEndedSince(uint64_t* cursor) const;
+  //! Drops ended attacks up to `cursor` (ids keep counting).
+  void ForgetEnded(uint64_t cursor);
   const DetectorStats& stats() const { return stats_; }
 
   //! Protected / inside tests, exposed for tests and the report.
@@ -97,6 +108,8 @@ class DdosDetector {
   std::vector<std::unique_ptr<Evidence>> evidence_;
   std::vector<int32_t> free_evidence_;
   std::vector<LiveAttack> attacks_;
+  uint64_t ended_count_ = 0;  // attacks ended so far: the live sensor's cursor
+  uint32_t next_attack_id_ = 1;
   int64_t second_ = INT64_MIN;  // the open bucket
   TimestampNs last_ts_ = 0;
   uint64_t seed_ = 0;

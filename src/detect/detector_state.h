@@ -97,6 +97,9 @@ struct DdosDetector::LiveAttack {
   double max_second_sources = 0;
   int32_t evidence = -1;               // while active: the target's pool slot
   std::unique_ptr<Evidence> snapshot;  // once ended
+  uint64_t ended_seq = 0;              // once ended: the detector's end count at the time
+  const Table* table = nullptr;        // while active: where its target is, for live figures
+  uint32_t target = 0;
 };
 
 }  // namespace rampart

@@ -600,30 +600,78 @@ void DnsMonitor::Finish(TimestampNs end) {
 std::vector<AttackRecord> DnsMonitor::Attacks() const {
   std::vector<AttackRecord> out;
   for (const DnsFinding& f : findings_) {
-    if (f.kind != "water_torture") {
+    if (f.kind == "water_torture") {
+      out.push_back(AttackOf(f));
+    }
+  }
+  return out;
+}
+
+AttackRecord DnsMonitor::AttackOf(const DnsFinding& f) {
+  AttackRecord r;
+  r.target = f.servers.empty() ? f.zone : f.servers.front().key.ToString();
+  r.target_kind = f.servers.empty() ? "zone" : "host";
+  r.direction = Direction::kIncoming;
+  r.policy = "dns";
+  r.vectors.push_back(AttackVector{Vector::kDnsWaterTorture, "dns", f.queries});
+  r.start = f.start;
+  r.detected_at = f.detected_at;
+  r.end = f.end;
+  r.ongoing = f.ongoing;
+  r.peak_pps = f.peak_qps;
+  r.peak_bps = f.queries > 0 ? f.peak_qps * 8.0 * static_cast<double>(f.bytes) /
+                                   static_cast<double>(f.queries)
+                             : 0;
+  r.packets = f.queries;
+  r.bytes = f.bytes;
+  r.distinct_sources = f.distinct_sources;
+  r.top_sources = f.top_sources;
+  r.top_destination_ports.push_back({53, f.queries});
+  r.reason = "dns_water_torture on " + f.zone + ": " + f.reason;
+  return r;
+}
+
+void DnsMonitor::AdvanceTime(TimestampNs ts) {
+  for (Zone& zone : zones_) {
+    if (!zone.live || zone.ignore || zone.evidence == kNone || !evidence_[zone.evidence].active) {
       continue;
     }
-    AttackRecord r;
-    r.target = f.servers.empty() ? f.zone : f.servers.front().key.ToString();
-    r.target_kind = f.servers.empty() ? "zone" : "host";
-    r.direction = Direction::kIncoming;
-    r.policy = "dns";
-    r.vectors.push_back(AttackVector{Vector::kDnsWaterTorture, "dns", f.queries});
-    r.start = f.start;
-    r.detected_at = f.detected_at;
-    r.end = f.end;
-    r.ongoing = f.ongoing;
-    r.peak_pps = f.peak_qps;
-    r.peak_bps = f.queries > 0 ? f.peak_qps * 8.0 * static_cast<double>(f.bytes) /
-                                     static_cast<double>(f.queries)
-                               : 0;
-    r.packets = f.queries;
-    r.bytes = f.bytes;
-    r.distinct_sources = f.distinct_sources;
-    r.top_sources = f.top_sources;
-    r.top_destination_ports.push_back({53, f.queries});
-    r.reason = "dns_water_torture on " + f.zone + ": " + f.reason;
-    out.push_back(std::move(r));
+    if (ts >= zone.window_start + window_ns_) {
+      CloseWindow(zone, ts);
+    }
+  }
+}
+
+std::vector<DnsFinding> DnsMonitor::TakeLiveFindings() {
+  std::vector<DnsFinding> out = std::move(findings_);
+  findings_.clear();
+  for (const Zone& zone : zones_) {
+    if (!zone.live || zone.ignore || zone.evidence == kNone) {
+      continue;
+    }
+    const Evidence& ev = evidence_[zone.evidence];
+    if (ev.active) {
+      DnsFinding f = Describe(zone, ev);
+      f.kind = "water_torture";
+      f.start = ev.start;
+      f.detected_at = ev.detected_at;
+      f.end = ev.last_ns;
+      f.ongoing = true;
+      f.peak_qps = ev.peak_qps;
+      f.reason = ev.reason;
+      out.push_back(std::move(f));
+    } else if (zone.tunnel_queries >= kTunnelMinQueries &&
+               zone.tunnel_queries * 2 >= zone.total_queries) {
+      DnsFinding f = Describe(zone, ev);
+      f.kind = "dns_tunnel_suspected";
+      f.start = ev.first_ns;
+      f.end = ev.last_ns;
+      f.ongoing = true;
+      f.queries = zone.total_queries;
+      f.reason = fmt::format("{} of {} queries carry long high-entropy names", zone.tunnel_queries,
+                             zone.total_queries);
+      out.push_back(std::move(f));
+    }
   }
   return out;
 }

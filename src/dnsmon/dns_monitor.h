@@ -45,6 +45,16 @@ class DnsMonitor {
   //! The water tortures as attack records (vector dns_water_torture, target the server the
   //! queries went to); ids are 0 until the report numbers them.
   std::vector<AttackRecord> Attacks() const;
+  //! A water torture as an attack record (target: the attacked server, else the zone).
+  static AttackRecord AttackOf(const DnsFinding& finding);
+
+  // The live sensor's view (docs/sensor.md).
+  //! Packet time has reached `ts`: closes the windows of attacked zones that got no query since,
+  //! so a torture that stops ends while the resolver is quiet.
+  void AdvanceTime(TimestampNs ts);
+  //! The findings closed since the last call (moved out, so memory stays bounded), then the
+  //! zones under attack or carrying a tunnel now, as ongoing findings.
+  std::vector<DnsFinding> TakeLiveFindings();
   const DnsStats& stats() const { return stats_; }
 
  private:

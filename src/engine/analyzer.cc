@@ -30,6 +30,16 @@ Analyzer::Analyzer(const AnalyzerOptions& options)
   }
 }
 
+void Analyzer::AdvanceTime(TimestampNs ts) {
+  Flush();
+  if (detector_) {
+    detector_->AdvanceTime(ts);
+  }
+  if (dns_) {
+    dns_->AdvanceTime(ts);
+  }
+}
+
 void Analyzer::TapDns(const RawPacket& packet, const PacketMeta& meta) {
   if (meta.payload_len == 0 ||
       static_cast<uint32_t>(meta.payload_offset) + meta.payload_len > packet.cap_len) {

@@ -90,6 +90,18 @@ class Analyzer {
       dns_->Finish(last_ts_);
     }
   }
+  // The live sensor (docs/sensor.md).
+  //! One weighted record chunk from a flow collector socket.
+  void ProcessFlowRecord(const PacketMeta& meta) {
+    last_ts_ = meta.ts_ns > last_ts_ ? meta.ts_ns : last_ts_;
+    CountFlowMeta(meta);
+  }
+  //! Packet time has reached `ts` with nothing to process: detectors close their quiet seconds.
+  void AdvanceTime(TimestampNs ts);
+  TimestampNs last_ts() const { return last_ts_; }
+  DdosDetector* mutable_detector() { return detector_.get(); }
+  dnsmon::DnsMonitor* mutable_dns() { return dns_.get(); }
+
   //! The detector, or nullptr when detection is off.
   const DdosDetector* detector() const { return detector_.get(); }
   //! The IoT taps, or nullptr when they are off.

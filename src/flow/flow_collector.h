@@ -36,6 +36,17 @@ class FlowCollector {
     DecodeDatagram(meta, packet);
     spreader_.Release(meta.ts_ns, emit);
   }
+  // The live sensor's sockets (docs/sensor.md): a datagram's payload alone, and the chunks
+  // released by the exporters' own clock (the newest record end seen), so a replayed or lagging
+  // exporter is spread in its own time, not the collector's.
+  //! Decodes one datagram payload from `exporter` (its source port `exporter_port`) that arrived
+  //! at `arrival_ns`.
+  void LiveDatagram(const IpAddress& exporter, uint16_t exporter_port, TimestampNs arrival_ns,
+                    const uint8_t* data, size_t len);
+  template <typename Emit>
+  void ReleaseByRecordClock(Emit&& emit) {
+    spreader_.Release(newest_record_ns_, emit);
+  }
   //! The end of the data: every held chunk goes out.
   template <typename Emit>
   void Finish(Emit&& emit) {
@@ -49,6 +60,8 @@ class FlowCollector {
 
  private:
   void DecodeDatagram(const PacketMeta& meta, const RawPacket& packet);
+  void DecodePayload(const IpAddress& exporter, uint16_t exporter_port, TimestampNs arrival_ns,
+                     const uint8_t* data, size_t len);
 
   std::array<bool, 65536> ports_{};
   NetflowDecoder netflow_;
@@ -58,6 +71,7 @@ class FlowCollector {
   std::vector<FlowRecord> records_buffer_;
   uint64_t datagrams_ = 0;
   uint64_t records_ = 0;
+  TimestampNs newest_record_ns_ = 0;
 };
 
 }  // namespace rampart::flow

@@ -3,6 +3,7 @@
 // (docs/flow.md lists them). Plain integers owned by one worker, merged on the tick. Names are
 // part of the report contract: add new ones, never rename.
 #include <cstdint>
+#include <string_view>
 
 namespace rampart::flow {
 
@@ -80,6 +81,43 @@ namespace rampart::flow {
 #define RAMPART_FLOW_STATS(X) RAMPART_NETFLOW_STATS(X) RAMPART_SFLOW_STATS(X)
 
 //! Per-worker counters of the flow decoders.
+//! Counters that describe normal input (volumes, templates, skipped optional fields, exporter
+//! quirks that still decode); every other counter is a malformed or refused case.
+inline bool IsInformationalFlowCounter(std::string_view name) {
+  constexpr std::string_view kInformational[] = {"netflow_v5.datagrams",
+                                                 "netflow_v5.records",
+                                                 "netflow_v9.datagrams",
+                                                 "netflow_v9.records",
+                                                 "netflow_v9.count_mismatch",
+                                                 "ipfix.datagrams",
+                                                 "ipfix.records",
+                                                 "ipfix.biflow_reverse_records",
+                                                 "netflow.datagram_zero_padding",
+                                                 "netflow.templates_learned",
+                                                 "netflow.templates_replaced",
+                                                 "netflow.templates_withdrawn",
+                                                 "netflow.options_templates",
+                                                 "netflow.options_records",
+                                                 "netflow.enterprise_fields",
+                                                 "netflow.variable_length_fields",
+                                                 "netflow.data_sets_held",
+                                                 "netflow.held_sets_decoded",
+                                                 "netflow.held_records_decoded",
+                                                 "netflow.packet_sections",
+                                                 "sflow.datagrams",
+                                                 "sflow.flow_samples",
+                                                 "sflow.counter_samples",
+                                                 "sflow.unknown_samples",
+                                                 "sflow.skipped_records",
+                                                 "sflow.records"};
+  for (const std::string_view known : kInformational) {
+    if (known == name) {
+      return true;
+    }
+  }
+  return false;
+}
+
 struct FlowDecodeStats {
 #define RAMPART_FLOW_FIELD(member, name) uint64_t member = 0;
   RAMPART_FLOW_STATS(RAMPART_FLOW_FIELD)

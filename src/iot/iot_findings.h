@@ -33,6 +33,7 @@ struct ScanFinding {
   uint64_t mirai_probes = 0;
   double mirai_2323_share = 0;  // of the fingerprint probes to 23 or 2323, the share to 2323
   bool inside = false;
+  IpAddress first_target;  // the first address probed (not reported)
 };
 
 struct BruteForceFinding {
@@ -99,6 +100,9 @@ struct IotStats {
   uint64_t logins = 0;
   uint64_t default_logins = 0;
   uint64_t scan_sources_evicted = 0;
+  //! Vertical "scans" of a host under an incoming flood from outside: the flood's spoofed
+  //! sources hitting random ports, counted in the attack instead.
+  uint64_t scans_in_attacks = 0;
   uint64_t table_full_drops = 0;  // brute-force, beacon or finding tables at their cap
 };
 

@@ -84,6 +84,24 @@ IotFindings IotMonitor::Findings(const std::vector<AttackRecord>& attacks,
   icmp_scans_.Collect(out.scans);
   ledger_.Collect(out);
   DeviceEvidence evidence = evidence_;
+  // A flood with spoofed sources on random ports makes every source a one-target "vertical
+  // scan" of the victim; those are the attack's, not scanners.
+  uint64_t in_attacks = 0;
+  std::erase_if(out.scans, [&](const ScanFinding& scan) {
+    if (inside_.Contains(scan.scanner) || scan.kind != "vertical" || scan.mirai_fingerprint) {
+      return false;
+    }
+    for (const AttackRecord& attack : attacks) {
+      if (attack.direction == Direction::kIncoming && attack.target_kind == "host" &&
+          attack.target == scan.first_target.ToString() &&
+          scan.first_seen + kNanosPerSecond >= attack.start &&
+          (attack.end == 0 || scan.first_seen <= attack.end)) {
+        ++in_attacks;
+        return true;
+      }
+    }
+    return false;
+  });
   for (ScanFinding& scan : out.scans) {
     scan.inside = inside_.Contains(scan.scanner);
     if (!scan.inside) {
@@ -125,6 +143,7 @@ IotFindings IotMonitor::Findings(const std::vector<AttackRecord>& attacks,
   out.infected_devices = evidence.Devices();
   out.stats = stats_;
   out.stats.scan_sources_evicted = tcp_scans_.evicted() + icmp_scans_.evicted();
+  out.stats.scans_in_attacks = in_attacks;
   out.stats.table_full_drops += ledger_.dropped() + evidence.dropped();
   return out;
 }

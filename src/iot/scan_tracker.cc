@@ -60,6 +60,9 @@ void ScanTracker::Probe(const IpAddress& source, const IpAddress& target, uint16
     return;
   }
   Source& state = sources_[id];
+  if (state.probes == 0) {
+    state.first_target = target;
+  }
   const auto window_ns = static_cast<TimestampNs>(settings_.scan_window_s * 1e9);
   if (ts - state.window_start_ns > window_ns) {
     CloseWindow(state);
@@ -196,6 +199,7 @@ void ScanTracker::Collect(std::vector<ScanFinding>& out) const {
 ScanFinding ScanTracker::MakeFinding(uint32_t id, const Source& state) const {
   ScanFinding f;
   f.scanner = index_.AddressOf(id);
+  f.first_target = state.first_target;
   f.protocol = protocol_ == Protocol::kTcp ? "tcp" : "icmp";
   f.distinct_targets = state.window_targets_max;
   f.distinct_ports = state.window_ports_max;

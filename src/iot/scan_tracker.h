@@ -56,6 +56,7 @@ class ScanTracker {
     LinearCounter window_targets;
     LinearCounter window_ports;
     SpaceSaving<uint16_t, 4> ports;
+    IpAddress first_target;  // a vertical scan's target, to tell it from a flood's spoofed source
   };
   struct Totals {
     HyperLogLog targets;

@@ -19,7 +19,45 @@ Json TimeOf(const Json& record, const char* field, const Json& fallback) {
   return it != record.end() && it->is_string() ? *it : fallback;
 }
 
+//! A field as text: strings as they are, numbers and the rest as JSON.
+std::string Field(const Json& body, const char* name) {
+  const auto it = body.find(name);
+  if (it == body.end()) {
+    return "";
+  }
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
 }  // namespace
+
+std::string EveEventKey(const Json& event) {
+  const std::string type = event.value("event_type", "");
+  const auto body_it = event.find(type);
+  if (type.empty() || body_it == event.end() || !body_it->is_object()) {
+    return "";
+  }
+  const Json& b = *body_it;
+  if (type == "attack") {
+    return "attack/" + (b.contains("uid") ? Field(b, "uid") : Field(b, "id"));
+  }
+  if (type == "scan") {
+    return "scan/" + Field(b, "scanner") + "/" + Field(b, "kind");
+  }
+  if (type == "brute_force") {
+    return "brute_force/" + Field(b, "source") + "/" + Field(b, "service");
+  }
+  if (type == "default_credentials") {
+    return "default_credentials/" + Field(b, "device") + "/" + Field(b, "service") + "/" +
+           Field(b, "port") + "/" + Field(b, "user");
+  }
+  if (type == "dns_attack") {
+    return "dns_attack/" + Field(b, "kind") + "/" + Field(b, "zone") + "/" + Field(b, "start");
+  }
+  if (type == "infected_device") {
+    return "infected_device/" + Field(b, "address");
+  }
+  return "";
+}
 
 std::vector<Json> EveEvents(const Json& report) {
   std::vector<Json> events;

@@ -15,6 +15,12 @@ namespace rampart {
 //! closing `stats`. Each is {"timestamp", "event_type", "<event_type>": {the report's record}}.
 std::vector<nlohmann::ordered_json> EveEvents(const nlohmann::ordered_json& report);
 
+//! What one event is about, stable across its updates: "attack/<uid or id>", "scan/<scanner>/
+//! <kind>", "brute_force/<source>/<service>", "default_credentials/<device>/<service>/<port>/
+//! <user>", "dns_attack/<kind>/<zone>/<start>", "infected_device/<address>"; "" for stats and
+//! unknown types. The live sensor diffs its snapshots by it and the history keys its rows by it.
+std::string EveEventKey(const nlohmann::ordered_json& event);
+
 //! Writes EveEvents(report) to `path`, one per line. False with `error` when it cannot.
 bool WriteEve(const nlohmann::ordered_json& report, const std::string& path, std::string* error);
 

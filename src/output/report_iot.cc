@@ -140,6 +140,7 @@ void AddIotJson(const iot::IotFindings& findings, bool show_passwords, Json& rep
                                   {"logins", st.logins},
                                   {"default_logins", st.default_logins},
                                   {"scan_sources_evicted", st.scan_sources_evicted},
+                                  {"scans_in_attacks", st.scans_in_attacks},
                                   {"table_full_drops", st.table_full_drops}};
 }
 

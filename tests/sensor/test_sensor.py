@@ -1,0 +1,376 @@
+#!/usr/bin/env python3
+"""`rampart run` end to end, with the real parts (docs/sensor.md).
+
+  test_sensor.py --rampart BIN --gen BIN --data DIR
+
+Two network namespaces joined by a veth pair (names unique to this run): captures are replayed
+with tcpreplay from one into the other, where the daemon captures (AF_PACKET with two workers, and
+libpcap), and the attacks it reports are compared with `rampart analyze` of the same capture.
+softflowd exports a capture as NetFlow v9 and as IPFIX to the daemon on 127.0.0.1. The daemon's
+operations: notify script and webhook, SQLite history (also after kill -9), SIGHUP with a bad and
+a good configuration, SIGTERM, pid file, privilege drop, bad flow datagrams counted and logged
+once. Needs root (namespaces, AF_PACKET), as CI has.
+"""
+import argparse
+import http.server
+import json
+import os
+import pwd
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from testlib import analyze, check, finish  # noqa: E402
+
+TAG = f"rp{os.getpid() % 100000}"
+NS_SEND, NS_RECV = f"{TAG}s", f"{TAG}r"
+VETH_SEND, VETH_RECV = f"{TAG}a", f"{TAG}b"
+
+
+def sh(*cmd, ns=None, **kw):
+    full = (["ip", "netns", "exec", ns] if ns else []) + list(cmd)
+    return subprocess.run(full, check=True, capture_output=True, text=True, **kw)
+
+
+def make_namespaces():
+    sh("ip", "netns", "add", NS_SEND)
+    sh("ip", "netns", "add", NS_RECV)
+    sh("ip", "link", "add", VETH_SEND, "type", "veth", "peer", "name", VETH_RECV)
+    sh("ip", "link", "set", VETH_SEND, "netns", NS_SEND)
+    sh("ip", "link", "set", VETH_RECV, "netns", NS_RECV)
+    for ns, dev in ((NS_SEND, VETH_SEND), (NS_RECV, VETH_RECV)):
+        # No IPv6 on the test link: its router solicitations would be frames not in the file.
+        sh("sysctl", "-qw", f"net.ipv6.conf.{dev}.disable_ipv6=1", ns=ns)
+        sh("ip", "link", "set", dev, "up", ns=ns)
+        sh("ip", "link", "set", "lo", "up", ns=ns)
+
+
+def remove_namespaces():
+    for ns in (NS_SEND, NS_RECV):
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+
+class Daemon:
+    """`rampart run` with a config written from a dict; its EVE events read back."""
+
+    def __init__(self, rampart, workdir, name, config, ns=None):
+        self.dir = os.path.join(workdir, name)
+        os.makedirs(self.dir, exist_ok=True)
+        os.chmod(self.dir, 0o777)
+        self.eve = os.path.join(self.dir, "eve.json")
+        self.log = os.path.join(self.dir, "run.log")
+        config.setdefault("outputs", {})
+        config["outputs"].setdefault("eve", self.eve)
+        config["outputs"].setdefault("stats_interval", "1s")
+        self.config_path = os.path.join(self.dir, "rampart.yaml")
+        self.write_config(config)
+        cmd = (["ip", "netns", "exec", ns] if ns else []) + [rampart, "run", "--config",
+                                                           self.config_path]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                                     stderr=open(self.log, "w"))
+        self.wait_for_log("rampart run:")
+
+    def write_config(self, config):
+        with open(self.config_path, "w") as f:
+            json.dump(config, f)  # JSON is YAML
+
+    def wait_for_log(self, text, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if text in self.log_text():
+                return True
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        check(False, f"{self.dir}: log never said {text!r}: {self.log_text()[-500:]}")
+        return False
+
+    def log_text(self):
+        with open(self.log) as f:
+            return f.read()
+
+    def events(self, event_type=None):
+        if not os.path.exists(self.eve):
+            return []
+        out = []
+        with open(self.eve) as f:
+            for line in f:
+                event = json.loads(line)
+                if event_type is None or event["event_type"] == event_type:
+                    out.append(event)
+        return out
+
+    def wait_for(self, predicate, timeout=15):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if predicate():
+                return True
+            time.sleep(0.2)
+        return False
+
+    def stop(self, sig=signal.SIGTERM):
+        self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            check(False, f"{self.dir}: no exit within 20 s of signal {sig}")
+            return None
+
+
+def attack_set(attacks):
+    """(target, first vector, direction) of each attack: what must match between analyze and run."""
+    return sorted({(a["target"], a["vectors"][0]["name"], a["direction"]) for a in attacks})
+
+
+def live_attacks(daemon, state):
+    return [e["attack"] for e in daemon.events("attack") if e["attack"]["state"] == state]
+
+
+def last_stats(daemon):
+    stats = daemon.events("stats")
+    return stats[-1]["stats"] if stats else {}
+
+
+def replay(path, topspeed=False):
+    speed = ["--topspeed"] if topspeed else []
+    out = sh("tcpreplay", "-q", *speed, "-i", VETH_SEND, path, ns=NS_SEND)
+    return out.stdout + out.stderr
+
+
+def test_af_packet_and_pcap(args, work, captures):
+    """The same attacks live (two AF_PACKET workers; libpcap) as offline."""
+    for method, workers in (("af_packet", 2), ("pcap", 1)):
+        for name, path in captures:
+            expected = attack_set(analyze(args.rampart, path)["attacks"])
+            daemon = Daemon(args.rampart, work, f"{method}-{name}",
+                            {"sensor": {"interfaces": [VETH_RECV], "capture": method,
+                                        "workers": workers}}, ns=NS_RECV)
+            replay(path)
+            daemon.wait_for(lambda: len(live_attacks(daemon, "end")) >= len(expected), 20)
+            check(daemon.stop() == 0, f"{method}/{name}: exit code")
+            started = live_attacks(daemon, "start")
+            ended = live_attacks(daemon, "end")
+            check(attack_set(started) == expected,
+                  f"{method}/{name}: live {attack_set(started)} != analyze {expected}")
+            check(attack_set(ended) == expected, f"{method}/{name}: every attack ended")
+            stats = last_stats(daemon)
+            packets = int(subprocess.run(["capinfos", "-c", "-M", path], capture_output=True,
+                                         text=True).stdout.split()[-1])
+            check(stats.get("capture", {}).get("frames_read") == packets,
+                  f"{method}/{name}: frames read {stats.get('capture')} != {packets} in the file")
+            check(stats["capture"]["kernel_drops"] == 0 and stats["capture"]["queue_drops"] == 0,
+                  f"{method}/{name}: drops {stats['capture']}")
+            if workers > 1:
+                check(stats["capture"]["passed_between_workers"] > 0,
+                      f"{method}/{name}: nothing crossed between the shards: {stats['capture']}")
+            for a in started:
+                check(a["detection_latency_s"] <= 2.0,
+                      f"{method}/{name}: detected {a['detection_latency_s']} s after the start")
+            print(f"{method} x{workers} {name}: {attack_set(started)}")
+
+
+def test_real_capture_findings(args, work):
+    """A real home-LAN capture with an inside telnet scanner, replayed at top speed."""
+    path = os.path.join(args.data, "captures/benign/slips_test7_home_lan_mixed.pcap")
+    offline = {s["scanner"] for s in analyze(args.rampart, path)["scans"]}
+    check("192.168.2.16" in offline, "analyze no longer finds the home-LAN scanner")
+    daemon = Daemon(args.rampart, work, "real-lan",
+                    {"sensor": {"interfaces": [VETH_RECV]}}, ns=NS_RECV)
+    replay(path, topspeed=True)
+    daemon.wait_for(lambda: daemon.events("scan"), 10)
+    daemon.stop()
+    live = {e["scan"]["scanner"] for e in daemon.events("scan")}
+    check(live == offline, f"real capture: live scanners {live} != analyze {offline}")
+    devices = {e["infected_device"]["address"] for e in daemon.events("infected_device")}
+    check("192.168.2.16" in devices, f"real capture: the scanner is not an infected device: {devices}")
+
+
+class Hook(http.server.BaseHTTPRequestHandler):
+    posts = []
+    fail_first = True
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        if Hook.fail_first:
+            Hook.fail_first = False
+            self.send_response(503)
+            self.end_headers()
+            return
+        Hook.posts.append(json.loads(body))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *_):
+        pass
+
+
+def test_operations(args, work, flood):
+    """Notify script, webhook, history, pid file, privilege drop, SIGHUP, SIGTERM."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    ops = os.path.join(work, "ops")
+    os.makedirs(ops, exist_ok=True)
+    os.chmod(ops, 0o777)
+    calls = os.path.join(ops, "calls.txt")
+    script = os.path.join(ops, "notify.sh")
+    with open(script, "w") as f:
+        f.write(f"#!/bin/sh\necho \"$1 $2 $3 $4 $(cat | head -c 200)\" >> {calls}\n")
+    os.chmod(script, 0o755)
+    history = os.path.join(ops, "history.db")
+    pid_file = os.path.join(ops, "rampart.pid")
+    # The namespaces' veth is in another netns: the ops daemon listens to flows on loopback and
+    # reads the flood through its NetFlow export, which is enough to drive an attack.
+    config = {"sensor": {"flow_listen": ["127.0.0.1:19955"], "pid_file": pid_file,
+                         "user": "nobody"},
+              "outputs": {"history": history, "notify_script": script,
+                          "webhook": {"url": f"http://127.0.0.1:{server.server_port}/hook",
+                                      "timeout": "2s", "retries": 2}}}
+    daemon = Daemon(args.rampart, work, "ops", config)
+    pid = daemon.proc.pid
+    check(open(pid_file).read().strip() == str(pid), "pid file holds the daemon's pid")
+    uid = [line.split()[1] for line in open(f"/proc/{pid}/status") if line.startswith("Uid:")][0]
+    check(int(uid) == pwd.getpwnam("nobody").pw_uid, f"privileges not dropped: uid {uid}")
+    second = subprocess.run([args.rampart, "run", "--config", daemon.config_path],
+                            capture_output=True, text=True, timeout=20)
+    check(second.returncode == 2 and "already runs" in second.stderr,
+          f"a second instance on the same pid file was not refused: {second.stderr}")
+
+    subprocess.run(["softflowd", "-r", flood, "-n", "127.0.0.1:19955", "-v", "9", "-c", "none",
+                    "-d"], check=True, capture_output=True)
+    check(daemon.wait_for(lambda: live_attacks(daemon, "end"), 20), "ops: no attack ended")
+    # A bad configuration is refused and the daemon goes on; a good one is applied.
+    good = open(daemon.config_path).read()
+    with open(daemon.config_path, "w") as f:
+        f.write("sensor:\n  workers: many\n")
+    daemon.proc.send_signal(signal.SIGHUP)
+    daemon.wait_for_log("configuration refused")
+    check(daemon.proc.poll() is None, "a bad configuration on SIGHUP stopped the daemon")
+    with open(daemon.config_path, "w") as f:
+        f.write(good)
+    daemon.proc.send_signal(signal.SIGHUP)
+    daemon.wait_for_log("reloaded")
+    daemon.wait_for(lambda: last_stats(daemon).get("reloads") == 1, 5)
+    stats = last_stats(daemon)
+    check(stats.get("reloads") == 1 and stats.get("reloads_refused") == 1,
+          f"reload counters: {stats.get('reloads')}, {stats.get('reloads_refused')}")
+    check(daemon.stop() == 0, "ops: SIGTERM exit code")
+    check(not os.path.exists(pid_file) or open(pid_file).read().strip() != str(pid),
+          "pid file left behind")  # removal may be refused after the privilege drop
+
+    lines = open(calls).read().splitlines() if os.path.exists(calls) else []
+    actions = [line.split()[3] for line in lines]
+    check(len(lines) >= 2 and lines[0].startswith("198.51.100.10 incoming ") and
+          actions[0] == "ban" and "unban" in actions,
+          f"notify script calls: {lines}")
+    check(all(line.split()[2].isdigit() and '"target":"198.51.100.10"' in line for line in lines),
+          f"notify script arguments or stdin: {lines}")
+    check(any(p["action"] == "ban" and p["ip"] == "198.51.100.10" and
+              p["record"]["vectors"][0]["name"] == "syn_flood" for p in Hook.posts),
+          f"webhook (after one 503) got no ban: {Hook.posts}")
+    check(any(p["action"] == "unban" for p in Hook.posts), "webhook got no unban")
+    server.shutdown()
+
+    db = sqlite3.connect(history)
+    check(db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "history integrity")
+    rows = db.execute("SELECT target, vector, state FROM attacks").fetchall()
+    check(("198.51.100.10", "syn_flood", "end") in rows, f"history attacks: {rows}")
+    history_cli = subprocess.run([args.rampart, "history", "--db", history, "--json"],
+                                 capture_output=True, text=True)
+    check(history_cli.returncode == 0 and "198.51.100.10" in history_cli.stdout,
+          f"rampart history: {history_cli.stderr}")
+
+
+def test_kill9_history(args, work, flood):
+    """History survives kill -9: committed events are there and the file is sound."""
+    history = os.path.join(work, "kill9.db")
+    daemon = Daemon(args.rampart, work, "kill9",
+                    {"sensor": {"flow_listen": ["127.0.0.1:19956"]},
+                     "outputs": {"history": history}})
+    subprocess.run(["softflowd", "-r", flood, "-n", "127.0.0.1:19956", "-v", "10", "-c", "none",
+                    "-d"], check=True, capture_output=True)
+    daemon.wait_for(lambda: live_attacks(daemon, "start"), 20)
+    time.sleep(1.5)  # the start event is in a committed transaction by the next tick
+    daemon.stop(signal.SIGKILL)
+    db = sqlite3.connect(history)
+    check(db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "kill -9: integrity")
+    starts = db.execute("SELECT count(*) FROM events WHERE event_type='attack'").fetchone()[0]
+    check(starts >= 1, "kill -9: the attack's start event was lost")
+
+
+def test_flows(args, work, flood):
+    """softflowd's NetFlow v9 and IPFIX exports; garbage counted and logged once."""
+    expected = attack_set(analyze(args.rampart, flood)["attacks"])
+    for version in ("9", "10"):
+        daemon = Daemon(args.rampart, work, f"flows-v{version}",
+                        {"sensor": {"flow_listen": ["127.0.0.1:19957", "[::1]:19957"]}})
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        for garbage in (b"\x00\x09\x00\x05" + b"\xff" * 40, b"\x00\x0a\x00\x08junk", b"x"):
+            for _ in range(3):
+                sock.sendto(garbage, ("127.0.0.1", 19957))
+        subprocess.run(["softflowd", "-r", flood, "-n", "127.0.0.1:19957", "-v", version,
+                        "-c", "none", "-d"], check=True, capture_output=True)
+        daemon.wait_for(lambda: live_attacks(daemon, "end"), 20)
+        daemon.stop()
+        got = attack_set(live_attacks(daemon, "start"))
+        check(got == expected, f"flows v{version}: {got} != {expected}")
+        flows = last_stats(daemon).get("flows", {})
+        check(flows.get("records", 0) > 1000 and flows.get("socket_drops") == 0 and
+              flows.get("queue_drops") == 0, f"flows v{version}: {flows}")
+        check(flows.get("malformed", 0) >= 3, f"flows v{version}: garbage not counted: {flows}")
+        logged = daemon.log_text().count("flow exporter 127.0.0.1: bad input")
+        check(logged == 1, f"flows v{version}: bad input logged {logged} times, not once")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rampart", required=True)
+    parser.add_argument("--gen", required=True)
+    parser.add_argument("--data", required=True)
+    args = parser.parse_args()
+    if os.geteuid() != 0:
+        print("test_sensor.py needs root (network namespaces, AF_PACKET)")
+        return 1
+    for tool in ("tcpreplay", "softflowd", "capinfos"):
+        if shutil.which(tool) is None:
+            print(f"{tool} is missing: run `make deps`")
+            return 1
+    work = tempfile.mkdtemp(prefix="rampart-sensor-")
+    os.chmod(work, 0o755)
+    flood = os.path.join(work, "syn.pcap")
+    subprocess.run([args.gen, "scenario", "--out", flood, "--duration", "10", "--vector",
+                    "syn_flood", "--attack-pps", "20000", "--attack-start", "3",
+                    "--attack-duration", "4", "--sources", "3000"], check=True)
+    amp = os.path.join(work, "amp.pcap")
+    subprocess.run([args.gen, "scenario", "--out", amp, "--duration", "10", "--vector",
+                    "amplification", "--service", "ntp", "--attack-pps", "15000",
+                    "--attack-start", "3", "--attack-duration", "4", "--sources", "500"],
+                   check=True)
+    make_namespaces()
+    try:
+        test_af_packet_and_pcap(args, work, [("syn", flood), ("ntp-amp", amp)])
+        test_real_capture_findings(args, work)
+        test_flows(args, work, flood)
+        test_operations(args, work, flood)
+        test_kill9_history(args, work, flood)
+    finally:
+        remove_namespaces()
+    if not FAILURES_LEFT():
+        shutil.rmtree(work, ignore_errors=True)
+    return finish("sensor")
+
+
+def FAILURES_LEFT():
+    from testlib import FAILURES
+    return FAILURES
+
+
+if __name__ == "__main__":
+    sys.exit(main())
