@@ -17,7 +17,8 @@ DEBIAN_PACKAGES := build-essential cmake ninja-build ccache pkg-config python3 \
 	clang-14 libclang-rt-14-dev llvm-14 clang-format clang-tidy \
 	tshark tcpdump libpsl-dev publicsuffix \
 	libspdlog-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev \
-	iproute2 tcpreplay softflowd fastnetmon
+	iproute2 tcpreplay softflowd fastnetmon nftables libnftables-dev exabgp bird2 \
+	libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev gobgpd
 
 .PHONY: deps release debug test demo bench fuzz format tidy clean
 
@@ -87,7 +88,8 @@ demo: release
 	./build/release/rampart analyze --hosts 3 tests/data/captures/scans/slips_test12_icmp_portscan.pcap \
 		| sed -n '/== Infected/,$$p'
 	@echo "### The live sensor: rampart run collects IPFIX on 127.0.0.1 while softflowd exports a"
-	@echo "### SYN flood capture to it; its EVE events and SQLite history (docs/sensor.md)"
+	@echo "### SYN flood capture to it; its EVE events, dry-run bans (blackhole + FlowSpec rule)"
+	@echo "### and SQLite history (docs/sensor.md, docs/mitigation.md)"
 	sh tools/demo_live.sh
 
 bench: release

@@ -77,6 +77,21 @@ def iot_overhead(gen, bench, args):
             f"completed), 20% DNS, 10% NTP, 2,000 clients.\n")
 
 
+def root_bench(args, script, name, needs):
+    """A benchmark script that needs root (`needs`: what for), its results.md; skipped, saying
+    how to run it, otherwise."""
+    if os.geteuid() != 0:
+        return f"Skipped: needs root ({needs}). Run as root:\n" \
+               f"`sudo python3 bench/{script} --build {args.build}`.\n"
+    out = os.path.join(args.out, name)
+    subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                 script),
+                    "--build", args.build, "--out", out],
+                   check=True, capture_output=True, text=True)
+    with open(os.path.join(out, "results.md")) as f:
+        return f.read()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", default="build/release")
@@ -138,12 +153,18 @@ def main():
     micro = subprocess.run(pinned([os.path.join(args.build, "bench", "micro_bench"),
                                    "--benchmark_min_time=0.2"]),
                            check=True, capture_output=True, text=True).stdout
+    # `rampart run` next to FastNetMon on a veth and a flow burst; detected_at to BIRD's table.
+    sensor = root_bench(args, "sensor_bench.py", "sensor", "network namespaces, AF_PACKET")
+    bans = root_bench(args, "mitigation_bench.py", "mitigation", "network namespace")
     report = (f"## Pipeline, {args.packets:,} minimum-size (60-byte) frames, best of "
               f"{args.repeat}\n\n{table}\n\n## Detection latency (packet time, onset at 10 "
               f"phases of a second)\n\n" + "\n".join(latency_lines) +
               f"\n\n## IoT taps on ordinary traffic\n\n{iot_table}" +
               "\n## DNS water-torture detector\n\n" + "\n".join(dns_lines) +
-              "\n\n## Flow decoding\n\n" + "\n".join(flow_lines) + f"\n\n## Components (Google Benchmark)\n\n```\n{micro}```\n")
+              "\n\n## Flow decoding\n\n" + "\n".join(flow_lines) +
+              f"\n\n## Live sensor\n\n{sensor}" +
+              f"\n## Mitigation latency\n\n{bans}" +
+              f"\n## Components (Google Benchmark)\n\n```\n{micro}```\n")
     with open(os.path.join(args.out, "results.md"), "w") as f:
         f.write(report)
     print(report)

@@ -9,7 +9,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 mkdir -p "$here/artifacts"
 status=0
 for target in pcap_reader pcapng_reader packet_decoder dns_parser config_parser telnet_login \
-    ftp_login http_login credentials_yaml dns_monitor sflow netflow_v9 ipfix; do
+    ftp_login http_login credentials_yaml dns_monitor sflow netflow_v9 ipfix control_request; do
   scratch="$(mktemp -d)"
   echo "== fuzz_$target for ${seconds}s"
   if ! "$build/fuzz/fuzz_$target" -max_total_time="$seconds" -rss_limit_mb=2048 \

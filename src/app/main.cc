@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/analyze_command.h"
+#include "app/ban_command.h"
 #include "app/check_config_command.h"
 #include "app/history_command.h"
 #include "app/run_command.h"
@@ -82,6 +83,23 @@ int Main(int argc, char** argv) {
       ->required();
   run_cmd->add_option("--seed", run.seed, "Fix every hash seed (tests); 0 picks one at random");
 
+  rampart::BanOptions ban;
+  CLI::App* ban_cmd =
+      app.add_subcommand("ban", "Add, remove or list bans of the running sensor (mitigation)");
+  ban_cmd->require_subcommand(1);
+  ban_cmd->add_option("--socket", ban.socket, "The sensor's control socket");
+  ban_cmd->add_option("--config", ban.config_path, "Take the socket from this configuration");
+  ban_cmd->add_flag("--json", ban.json, "Print the sensor's JSON answer");
+  CLI::App* ban_add = ban_cmd->add_subcommand("add", "Ban a target by hand");
+  ban_add->add_option("target", ban.target, "Address or prefix")->required();
+  ban_add->add_option("--action", ban.actions,
+                      "blackhole (default), flowspec, nft_drop, nft_quarantine (repeatable)");
+  ban_add->add_option("--time", ban.ban_time, "Ban time, e.g. 10m (default: the configured)");
+  ban_add->add_option("--reason", ban.reason, "Why, for the event log");
+  CLI::App* ban_remove = ban_cmd->add_subcommand("remove", "Lift a ban now");
+  ban_remove->add_option("id", ban.id, "The ban's id (see list)")->required();
+  CLI::App* ban_list = ban_cmd->add_subcommand("list", "The active bans");
+
   rampart::HistoryOptions history;
   bool history_attacks = false;
   bool history_events = false;
@@ -120,6 +138,11 @@ int Main(int argc, char** argv) {
   }
   if (check_cmd->parsed()) {
     return rampart::RunCheckConfig(check_path);
+  }
+  if (ban_cmd->parsed()) {
+    ban.command = ban_add->parsed() ? "add" : ban_remove->parsed() ? "remove" : "list";
+    (void)ban_list;
+    return rampart::RunBan(ban);
   }
   if (run_cmd->parsed()) {
     return rampart::RunSensor(run);

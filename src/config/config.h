@@ -175,6 +175,52 @@ struct OutputSettings {
   uint32_t webhook_retries = 3;
 };
 
+//! Mitigation (docs/mitigation.md): which actions an attack on a hostgroup gets, per vector;
+//! for how long; what may never be announced; and the speakers and tools that carry it out.
+struct MitigationRule {
+  std::string hostgroup = "default";  // a hostgroup's name, or "default" for the defaults policy
+  std::vector<std::string> vectors;   // vector names; empty = every vector
+  std::vector<std::string> actions;   // "blackhole", "flowspec", "nft_drop", "nft_quarantine"
+};
+struct GobgpSettings {
+  std::string api;  // "127.0.0.1:50051"; empty = not used
+  double timeout_s = 2;
+};
+struct ExabgpSettings {
+  std::string pipe;  // the FIFO an ExaBGP `process` reads commands from; empty = not used
+};
+struct BirdSettings {
+  std::string include_file;  // written with static routes, then `birdc configure`
+  std::string birdc = "birdc";
+  std::string socket;                // birdc -s; empty = BIRD's default
+  std::string protocol = "rampart";  // name of the generated static protocols
+};
+struct NftSettings {
+  bool enabled = false;
+  std::string table = "rampart";  // family inet; created with its sets and chains when missing
+  std::string netns;              // run nft in this network namespace (tests); empty = ours
+};
+struct MitigationSettings {
+  bool enabled = false;  // a `mitigation` section turns the ban manager on
+  bool dry_run = true;   // the default until the operator turns it off: log, announce nothing
+  double ban_time_s = 600;
+  double unban_quiet_s = 120;  // the attack must have been quiet this long before an unban
+  uint32_t max_bans = 100;
+  std::vector<Prefix> whitelist;  // never banned (whitelist.local never is either)
+  std::vector<std::string> communities = {"65535:666"};  // RFC 7999 BLACKHOLE
+  std::string next_hop = "192.0.2.1";                    // RTBH discard next hop (IPv4)
+  std::string next_hop_v6 = "100::1";                    // and IPv6 (RFC 6666 discard prefix)
+  bool flowspec_rate_limit = false;  // discard unless set; then rate-limit to flowspec_rate_bps
+  double flowspec_rate_bps = 0;
+  double flowspec_min_coverage = 0.5;  // a narrower rule must still cover this share
+  std::vector<MitigationRule> rules;   // first match wins; none = blackhole for every attack
+  std::string control_socket = "/run/rampart/control.sock";
+  GobgpSettings gobgp;
+  ExabgpSettings exabgp;
+  BirdSettings bird;
+  NftSettings nftables;
+};
+
 struct Config {
   //! Protected prefixes. Empty = every address is protected (incoming); for the outgoing
   //! direction, empty means RFC 1918 and ULA space counts as inside.
@@ -201,6 +247,7 @@ struct Config {
   DnsSettings dns;
   SensorSettings sensor;
   OutputSettings outputs;
+  MitigationSettings mitigation;
 };
 
 struct ConfigError {

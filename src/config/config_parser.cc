@@ -39,6 +39,7 @@ class Parser : public ParserBase {
     std::optional<Field> dns;
     std::optional<Field> sensor;
     std::optional<Field> outputs;
+    std::optional<Field> mitigation;
     ForEachKey(Field{"configuration", root, root}, "", kTopKeys, [&](const Field& f) {
       std::optional<Field>& slot = f.name == "networks"     ? networks
                                    : f.name == "whitelist"  ? whitelist
@@ -48,6 +49,7 @@ class Parser : public ParserBase {
                                    : f.name == "dns"        ? dns
                                    : f.name == "sensor"     ? sensor
                                    : f.name == "outputs"    ? outputs
+                                   : f.name == "mitigation" ? mitigation
                                                             : hostgroups;
       slot.emplace(f);
     });
@@ -92,9 +94,29 @@ class Parser : public ParserBase {
     if (outputs) {
       ParseOutputSection(*this, *outputs, config.outputs);
     }
+    if (mitigation) {
+      ParseMitigationSection(*this, *mitigation, config.mitigation);
+      CheckMitigationRules(*mitigation, config);
+    }
   }
 
  private:
+  //! Rules name hostgroups, which must exist (whatever the order of the sections).
+  void CheckMitigationRules(const Field& section, const Config& config) {
+    for (const MitigationRule& rule : config.mitigation.rules) {
+      if (rule.hostgroup == "default" || rule.hostgroup == "devices") {
+        continue;  // the defaults policy, and infected inside devices (quarantine)
+      }
+      const bool known =
+          std::any_of(config.hostgroups.begin(), config.hostgroups.end(),
+                      [&](const Hostgroup& g) { return g.policy.name == rule.hostgroup; });
+      if (!known) {
+        Error(section,
+              fmt::format("mitigation rule for hostgroup '{}': no such hostgroup", rule.hostgroup));
+      }
+    }
+  }
+
   void ThresholdMap(const Field& section, const std::string& path, Thresholds& t) {
     ForEachKey(section, path, kThresholdKeys, [&](const Field& f) {
       if (f.name == "vectors") {

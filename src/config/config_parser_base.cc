@@ -54,6 +54,14 @@ std::span<const Section> Sections() {
       {"sensor", kSensorKeys},
       {"outputs", kOutputKeys},
       {"outputs.webhook", kWebhookKeys},
+      {"mitigation", kMitigationKeys},
+      {"mitigation.blackhole", kBlackholeKeys},
+      {"mitigation.flowspec", kFlowspecKeys},
+      {"a mitigation.rules entry", kMitigationRuleKeys},
+      {"mitigation.gobgp", kGobgpKeys},
+      {"mitigation.exabgp", kExabgpKeys},
+      {"mitigation.bird", kBirdKeys},
+      {"mitigation.nftables", kNftKeys},
   };
   return kSections;
 }

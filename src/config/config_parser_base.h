@@ -25,9 +25,19 @@ namespace rampart::config_internal {
 
 using KeyList = std::span<const std::string_view>;
 
-inline constexpr std::string_view kTopKeys[] = {"networks",   "whitelist",  "detection",
-                                                "thresholds", "hostgroups", "iot",
-                                                "dns",        "sensor",     "outputs"};
+inline constexpr std::string_view kTopKeys[] = {
+    "networks", "whitelist", "detection", "thresholds", "hostgroups",
+    "iot",      "dns",       "sensor",    "outputs",    "mitigation"};
+inline constexpr std::string_view kMitigationKeys[] = {
+    "dry_run", "ban_time",       "unban_quiet", "max_bans", "whitelist", "blackhole", "flowspec",
+    "rules",   "control_socket", "gobgp",       "exabgp",   "bird",      "nftables"};
+inline constexpr std::string_view kBlackholeKeys[] = {"communities", "next_hop", "next_hop_v6"};
+inline constexpr std::string_view kFlowspecKeys[] = {"action", "rate", "min_coverage"};
+inline constexpr std::string_view kMitigationRuleKeys[] = {"hostgroup", "vectors", "actions"};
+inline constexpr std::string_view kGobgpKeys[] = {"api", "timeout"};
+inline constexpr std::string_view kExabgpKeys[] = {"pipe"};
+inline constexpr std::string_view kBirdKeys[] = {"include_file", "birdc", "socket", "protocol"};
+inline constexpr std::string_view kNftKeys[] = {"enabled", "table", "netns"};
 inline constexpr std::string_view kSensorKeys[] = {
     "interfaces", "capture",     "workers",     "ring_mib",
     "snaplen",    "promiscuous", "flow_listen", "flow_socket_buffer_mib",
@@ -166,6 +176,8 @@ void ParseDnsSection(ParserBase& parser, const Field& section, DnsSettings& dns)
 //! The `sensor` and `outputs` sections (config_parser_sensor.cc).
 void ParseSensorSection(ParserBase& parser, const Field& section, SensorSettings& sensor);
 void ParseOutputSection(ParserBase& parser, const Field& section, OutputSettings& outputs);
+//! The `mitigation` section (config_parser_mitigation.cc).
+void ParseMitigationSection(ParserBase& parser, const Field& section, MitigationSettings& m);
 
 class ParserBase {
  public:

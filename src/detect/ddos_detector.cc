@@ -569,7 +569,10 @@ void DdosDetector::EndAttack(Table& table, uint32_t id, TimestampNs end, bool on
 
 void DdosDetector::AddSecondToAttack(Table& table, Target& t) {
   (void)table;
-  LiveAttack& live = attacks_[t.attack];
+  AddSecond(t, attacks_[t.attack]);
+}
+
+void DdosDetector::AddSecond(const Target& t, LiveAttack& live) {
   AttackRecord& r = live.record;
   r.packets += t.cur.packets;
   r.bytes += t.cur.bytes;
@@ -713,14 +716,7 @@ std::vector<AttackRecord> DdosDetector::ActiveAndEndedSince(uint64_t* cursor) co
     now.evidence = live.evidence;
     const Target& t = live.table->targets[live.target];
     if (t.second == second_) {
-      AttackRecord& r = now.record;
-      r.packets += t.cur.packets;
-      r.bytes += t.cur.bytes;
-      r.peak_pps = std::max(r.peak_pps, static_cast<double>(t.cur.packets));
-      r.peak_bps = std::max(r.peak_bps, static_cast<double>(t.cur.bytes) * 8);
-      for (size_t i = 0; i < kPacketClassCount; ++i) {
-        now.classes[i] += t.cur.classes[i];
-      }
+      AddSecond(t, now);
     }
     out.push_back(Finalize(now));
   }

@@ -61,6 +61,8 @@ class DdosDetector {
   std::vector<AttackRecord> ActiveAndEndedSince(uint64_t* cursor) const;
   //! Drops ended attacks up to `cursor` (ids keep counting).
   void ForgetEnded(uint64_t cursor);
+  //! The id the next attack will get: a change means an attack started.
+  uint32_t next_attack_id() const { return next_attack_id_; }
   const DetectorStats& stats() const { return stats_; }
 
   //! Protected / inside tests, exposed for tests and the report.
@@ -87,6 +89,8 @@ class DdosDetector {
   void StartAttack(Table& table, uint32_t id, const Verdict& verdict, TimestampNs at);
   void EndAttack(Table& table, uint32_t id, TimestampNs end, bool ongoing);
   void AddSecondToAttack(Table& table, Target& target);
+  //! The target's open second into the attack's figures.
+  static void AddSecond(const Target& target, LiveAttack& live);
   int32_t AllocateEvidence();
   void ReleaseEvidence(Target& target);
   AttackRecord Finalize(const LiveAttack& live) const;

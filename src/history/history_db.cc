@@ -65,6 +65,18 @@ CREATE TABLE findings(
   record TEXT);
 CREATE INDEX findings_kind_last_seen ON findings(kind, last_seen);
 )sql"},
+    // The ban manager's bans (docs/mitigation.md): the latest state of each, so a restart
+    // re-announces what is active and withdraws what expired meanwhile.
+    {2, R"sql(
+CREATE TABLE bans(
+  id INTEGER PRIMARY KEY,
+  target TEXT,
+  state TEXT,
+  expires_ns INTEGER,
+  updated TEXT,
+  record TEXT);
+CREATE INDEX bans_state ON bans(state);
+)sql"},
 };
 
 constexpr bool MigrationsAreConsecutive() {
@@ -489,6 +501,23 @@ bool HistoryDb::StoreOne(const Json& event, std::string* error) {
     BindText(s, 16, Dump(record));
     return Run(s, "cannot store an attack", error);
   }
+  if (type == "ban") {
+    StatementPtr ban;
+    if (!Prepare("INSERT INTO bans(id, target, state, expires_ns, updated, record) "
+                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET "
+                 "target=excluded.target, state=excluded.state, expires_ns=excluded.expires_ns, "
+                 "updated=excluded.updated, record=excluded.record",
+                 &ban, error, true)) {
+      return false;
+    }
+    BindField(ban.get(), 1, record, "id");
+    BindField(ban.get(), 2, record, "target");
+    BindField(ban.get(), 3, record, "state");
+    BindField(ban.get(), 4, record, "expires_ns");
+    BindText(ban.get(), 5, ts);
+    BindText(ban.get(), 6, Dump(record));
+    return Run(ban.get(), "cannot store a ban", error);
+  }
   const FindingKind* kind = FindFindingKind(type);
   if (kind == nullptr) {
     return true;
@@ -504,6 +533,22 @@ bool HistoryDb::StoreOne(const Json& event, std::string* error) {
   BindText(s, 5, last_seen);
   BindText(s, 6, Dump(record));
   return Run(s, "cannot store a finding", error);
+}
+
+std::vector<Json> HistoryDb::Bans(bool active_only, size_t limit) {
+  std::vector<Json> out;
+  StatementPtr s;
+  std::string ignored;
+  if (!Prepare(active_only ? "SELECT record FROM bans WHERE state = 'active' ORDER BY id LIMIT ?1"
+                           : "SELECT record FROM bans ORDER BY id DESC LIMIT ?1",
+               &s, &ignored)) {
+    return out;
+  }
+  sqlite3_bind_int64(s.get(), 1, ClampLimit(limit));
+  while (sqlite3_step(s.get()) == SQLITE_ROW) {
+    out.push_back(ParseColumn(s.get(), 0));
+  }
+  return out;
 }
 
 std::vector<Json> HistoryDb::Attacks(size_t limit) {

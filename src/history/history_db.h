@@ -48,6 +48,9 @@ class HistoryDb {
 
   //! Attacks, most recently started first: each the latest stored record, with its `state`.
   std::vector<nlohmann::ordered_json> Attacks(size_t limit);
+  //! The bans' latest records (`ban` events, schema v2): the active ones in id order, or all,
+  //! newest first.
+  std::vector<nlohmann::ordered_json> Bans(bool active_only, size_t limit);
 
   //! Findings of one kind (`scan`, `brute_force`, `default_credentials`, `dns_attack`,
   //! `infected_device`; "" for all), most recently seen first. Each is {"key", "kind",

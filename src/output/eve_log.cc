@@ -56,6 +56,9 @@ std::string EveEventKey(const Json& event) {
   if (type == "infected_device") {
     return "infected_device/" + Field(b, "address");
   }
+  if (type == "ban") {
+    return "ban/" + Field(b, "id");
+  }
   return "";
 }
 

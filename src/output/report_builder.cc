@@ -12,7 +12,8 @@ namespace rampart {
 AnalysisReport BuildAnalysisReport(const Analyzer& analyzer, size_t host_limit,
                                    std::vector<AttackRecord> attacks,
                                    std::vector<dnsmon::DnsFinding> dns_findings,
-                                   const std::vector<AttackRecord>& earlier_attacks) {
+                                   const std::vector<AttackRecord>& earlier_attacks,
+                                   bool iot_findings) {
   AnalysisReport report;
   report.summary = analyzer.summary();
   report.decode = analyzer.decode_stats();
@@ -64,7 +65,7 @@ AnalysisReport BuildAnalysisReport(const Analyzer& analyzer, size_t host_limit,
     f.decode = flows->stats();
     f.spreader = flows->spreader_stats();
   }
-  if (const iot::IotMonitor* iot = analyzer.iot()) {
+  if (const iot::IotMonitor* iot = analyzer.iot(); iot != nullptr && iot_findings) {
     if (earlier_attacks.empty()) {
       report.iot = iot->Findings(report.attacks, dns_evidence);
     } else {

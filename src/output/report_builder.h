@@ -17,9 +17,12 @@ namespace rampart {
 //! collector's counters and the IoT findings. `files` is left to the caller. `earlier_attacks`
 //! (the live sensor's recently ended ones, already published) are context for the IoT findings
 //! only: a flood's spoofed sources are not scanners, its inside source is infected.
+//! `iot_findings` false leaves `iot` unset (the live sensor gathers them less often: they cost a
+//! pass over every flagged source).
 AnalysisReport BuildAnalysisReport(const Analyzer& analyzer, size_t host_limit,
                                    std::vector<AttackRecord> attacks,
                                    std::vector<dnsmon::DnsFinding> dns_findings,
-                                   const std::vector<AttackRecord>& earlier_attacks = {});
+                                   const std::vector<AttackRecord>& earlier_attacks = {},
+                                   bool iot_findings = true);
 
 }  // namespace rampart

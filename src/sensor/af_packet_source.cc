@@ -19,9 +19,13 @@
 namespace rampart::sensor {
 namespace {
 
-constexpr uint32_t kBlockSize = uint32_t{1} << 22;  // 4 MiB: many frames per wake-up
-constexpr uint32_t kFrameSize = 2048;               // V3 packs frames; this only sizes the request
-constexpr uint32_t kBlockTimeoutMs = 10;            // a partly filled block is handed over by then
+// The kernel hands a block over when it is full or after the timeout, whichever comes first, so
+// at low rates the ring holds block_count x timeout of traffic, at high rates ring_mib. 1 MiB
+// blocks give 64 per 64 MiB ring (3.2 s of a stalled reader at any rate below ~20k pps), and the
+// timeout bounds the delay a quiet link adds to detection.
+constexpr uint32_t kBlockSize = uint32_t{1} << 20;
+constexpr uint32_t kFrameSize = 2048;  // V3 packs frames; this only sizes the request
+constexpr uint32_t kBlockTimeoutMs = 50;
 
 std::string Errno(const char* step) {
   return std::string(step) + ": " + std::strerror(errno);
@@ -66,7 +70,7 @@ bool AfPacketSource::Open(const Options& options, std::string* error) {
   if (setsockopt(fd_, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof(program)) != 0) {
     return fail("SO_ATTACH_FILTER (snaplen)");
   }
-  block_count_ = std::max<uint32_t>(2, (options.ring_mib << 20) / kBlockSize);
+  block_count_ = std::max<uint32_t>(8, (options.ring_mib << 20) / kBlockSize);
   block_size_ = kBlockSize;
   tpacket_req3 req{};
   req.tp_block_size = block_size_;

@@ -4,18 +4,23 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <ctime>
 
 #include "core/hash.h"
 #include "iot/credential_setup.h"
+#include "mitigate/ban_request.h"
 #include "sensor/daemon_support.h"
+#include "sensor/mitigation_setup.h"
 #include "sensor/wall_clock.h"
 
 namespace rampart::sensor {
 namespace {
-
-constexpr int kTickMs = 250;  // signals are looked at this often; snapshots once a second
 
 sigset_t HandledSignals() {
   sigset_t set;
@@ -120,6 +125,10 @@ bool Sensor::OpenSources(std::string* error) {
 }
 
 bool Sensor::Start(std::string* error) {
+  // First of all: every thread started from here on (ours, gRPC's, libcurl's) inherits this
+  // mask, so the signals reach only the control thread's signalfd.
+  const sigset_t signals = HandledSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   if (!LoadAndCheck(&config_, error)) {
     return false;
   }
@@ -145,7 +154,11 @@ bool Sensor::Start(std::string* error) {
   for (auto& worker : workers_) {
     worker->Connect(peers);
   }
-  if (!OpenSources(error) || !outputs_.Open(config_.outputs, error) ||
+  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  for (auto& worker : workers_) {
+    worker->SetWakeFd(wake_fd_);
+  }
+  if (!OpenSources(error) || !outputs_.Open(config_.outputs, error) || !StartMitigation(error) ||
       !WritePidFile(config_.sensor.pid_file, error) ||
       !DropPrivileges(
           config_.sensor.user,
@@ -157,9 +170,6 @@ bool Sensor::Start(std::string* error) {
   live_ = std::make_unique<LiveEvents>(std::to_string(started_wall_ / kNanosPerSecond),
                                        config_.outputs.attack_update_interval_s);
   shard_capture_.assign(shards, nlohmann::ordered_json::object());
-  // The threads inherit this mask: signals reach only the control thread's sigtimedwait.
-  const sigset_t signals = HandledSignals();
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   for (auto& worker : workers_) {
     threads_.emplace_back([w = worker.get(), this] { w->Run(stop_workers_); });
   }
@@ -174,6 +184,80 @@ bool Sensor::Start(std::string* error) {
   return true;
 }
 
+bool Sensor::StartMitigation(std::string* error) {
+  const MitigationSettings& m = config_.mitigation;
+  if (!m.enabled) {
+    return true;
+  }
+  std::vector<std::unique_ptr<mitigate::Backend>> backends;
+  if (!MakeBackends(m, &backends, error)) {
+    return false;
+  }
+  if (!control_.Open(m.control_socket, error)) {
+    *error = "mitigation.control_socket: " + *error;
+    return false;
+  }
+  bans_ = std::make_unique<mitigate::BanManager>(m, config_, std::move(backends));
+  if (history::HistoryDb* db = outputs_.history()) {
+    bans_->Restore(db->Bans(true, 100'000), WallNowNs());
+  } else {
+    spdlog::warn("mitigation without outputs.history: bans will not survive a restart");
+  }
+  spdlog::info("mitigation {}: {} rule(s), ban time {}s, control socket {}",
+               m.dry_run ? "in dry-run (nothing is announced)" : "on", m.rules.size(), m.ban_time_s,
+               m.control_socket);
+  return true;
+}
+
+void Sensor::Mitigate(std::vector<nlohmann::ordered_json>* events,
+                      std::vector<AttackChange>* changes) {
+  if (!bans_) {
+    return;
+  }
+  const TimestampNs now = WallNowNs();
+  for (const auto& event : *events) {
+    const std::string type = event.value("event_type", "");
+    if (type == "attack") {
+      bans_->OnAttack(event.at("attack"), now);
+    } else if (type == "infected_device") {
+      bans_->OnInfectedDevice(event.at("infected_device"), now);
+    }
+  }
+  bans_->Tick(now);
+  // With the ban manager on, ban and unban are the bans' (attack_details stays the attack's).
+  std::erase_if(*changes, [](const AttackChange& c) { return c.action != "attack_details"; });
+  for (auto& notice : bans_->TakeNotices()) {
+    const auto& ban = notice.ban;
+    nlohmann::ordered_json record = ban;
+    const auto& attack = ban.at("attack");
+    record["direction"] = ban.value("origin", "") == "device" ? "outgoing" : "incoming";
+    record["peak_pps"] = attack.is_object() ? attack.value("peak_pps", 0.0) : 0.0;
+    changes->push_back({notice.action, std::move(record)});
+  }
+  for (auto& event : bans_->TakeEvents()) {
+    events->push_back(std::move(event));
+  }
+}
+
+nlohmann::ordered_json Sensor::Control(const nlohmann::ordered_json& request) {
+  if (!bans_) {
+    return {{"error", "mitigation is not configured"}};
+  }
+  nlohmann::ordered_json reply =
+      mitigate::HandleBanRequest(*bans_, request, config_.mitigation.dry_run, WallNowNs());
+  // The decision's event goes out now, not at the next tick.
+  std::vector<nlohmann::ordered_json> events = bans_->TakeEvents();
+  std::vector<AttackChange> changes;
+  for (auto& notice : bans_->TakeNotices()) {
+    nlohmann::ordered_json record = notice.ban;
+    record["direction"] = "incoming";
+    record["peak_pps"] = 0.0;
+    changes.push_back({notice.action, std::move(record)});
+  }
+  outputs_.Publish(events, changes);
+  return reply;
+}
+
 void Sensor::Tick(bool final) {
   std::vector<nlohmann::ordered_json> events;
   std::vector<AttackChange> changes;
@@ -186,6 +270,7 @@ void Sensor::Tick(bool final) {
       }
     }
   }
+  Mitigate(&events, &changes);
   const TimestampNs now = MonotonicNowNs();
   if (final || now >= next_stats_) {
     next_stats_ =
@@ -293,23 +378,39 @@ void Sensor::Reload() {
 
 int Sensor::Run() {
   const sigset_t signals = HandledSignals();
+  const int signal_fd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
   TimestampNs next_tick = MonotonicNowNs() + kNanosPerSecond;
-  for (;;) {
-    timespec wait{0, kTickMs * 1'000'000L};
-    const int signal = sigtimedwait(&signals, nullptr, &wait);
-    if (signal == SIGTERM || signal == SIGINT) {
-      spdlog::info("{}: flushing and exiting", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  bool running = true;
+  while (running) {
+    pollfd fds[3] = {{signal_fd, POLLIN, 0}, {wake_fd_, POLLIN, 0}, {control_.fd(), POLLIN, 0}};
+    const TimestampNs wait_ns = std::max<TimestampNs>(0, next_tick - MonotonicNowNs());
+    poll(fds, control_.fd() >= 0 ? 3 : 2, static_cast<int>(wait_ns / 1'000'000) + 1);
+    signalfd_siginfo info{};
+    while (read(signal_fd, &info, sizeof(info)) == static_cast<ssize_t>(sizeof(info))) {
+      if (info.ssi_signo == SIGTERM || info.ssi_signo == SIGINT) {
+        spdlog::info("{}: flushing and exiting", info.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+        running = false;
+      } else if (info.ssi_signo == SIGHUP) {
+        Reload();
+      }
+    }
+    if (!running) {
       break;
     }
-    if (signal == SIGHUP) {
-      Reload();
+    if ((fds[2].revents & POLLIN) != 0) {
+      control_.ServeOne([this](const nlohmann::ordered_json& r) { return Control(r); });
     }
+    uint64_t woken = 0;
+    const bool wake = (fds[1].revents & POLLIN) != 0 &&
+                      read(wake_fd_, &woken, sizeof(woken)) == static_cast<ssize_t>(sizeof(woken));
     const TimestampNs now = MonotonicNowNs();
-    if (now >= next_tick) {
-      next_tick = now + kNanosPerSecond;
+    if (wake || now >= next_tick) {
+      // A worker found an attack: publish (and ban) now rather than at the next second.
+      next_tick = wake ? next_tick : now + kNanosPerSecond;
       Tick(false);
     }
   }
+  close(signal_fd);
   Shutdown();
   return 0;
 }
@@ -331,6 +432,10 @@ void Sensor::Shutdown() {
   Tick(true);
   outputs_.Close();
   RemovePidFile(config_.sensor.pid_file);
+  if (wake_fd_ >= 0) {
+    close(wake_fd_);
+    wake_fd_ = -1;
+  }
   live_.reset();
 }
 

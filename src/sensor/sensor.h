@@ -13,6 +13,8 @@
 
 #include "config/config.h"
 #include "engine/analyzer.h"
+#include "mitigate/ban_manager.h"
+#include "sensor/control_socket.h"
 #include "sensor/flow_listener.h"
 #include "sensor/live_events.h"
 #include "sensor/sensor_outputs.h"
@@ -43,6 +45,10 @@ class Sensor {
   std::unique_ptr<Analyzer> MakeAnalyzer(const Config& config, std::string* error) const;
   bool OpenSources(std::string* error);
   void Tick(bool final);
+  //! The ban manager's part of a tick: attack and device events in, ban events and notices out.
+  void Mitigate(std::vector<nlohmann::ordered_json>* events, std::vector<AttackChange>* changes);
+  nlohmann::ordered_json Control(const nlohmann::ordered_json& request);
+  bool StartMitigation(std::string* error);
   void Reload();
   nlohmann::ordered_json StatsEvent() const;
   void Shutdown();
@@ -58,6 +64,9 @@ class Sensor {
   std::atomic<bool> stop_flows_{false};
   SensorOutputs outputs_;
   std::unique_ptr<LiveEvents> live_;
+  std::unique_ptr<mitigate::BanManager> bans_;
+  ControlServer control_;
+  int wake_fd_ = -1;  // eventfd: a worker found an attack, publish now
   std::vector<nlohmann::ordered_json> shard_capture_;  // each shard's latest `capture` block
   TimestampNs started_wall_ = 0;
   TimestampNs next_stats_ = 0;  // monotonic

@@ -34,6 +34,8 @@ class SensorOutputs {
 
   notify::NotifierCounters notifier_counters() const;
   uint64_t history_errors() const { return history_errors_; }
+  //! The history database, or nullptr when none is configured.
+  history::HistoryDb* history() { return history_.get(); }
 
  private:
   OutputSettings settings_;

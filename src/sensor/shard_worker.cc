@@ -4,6 +4,8 @@
 #include <cstring>
 #include <thread>
 
+#include <unistd.h>
+
 #include "decode/packet_decoder.h"
 #include "output/report_builder.h"
 #include "output/report_json.h"
@@ -15,10 +17,12 @@ namespace {
 constexpr size_t kInboundSlots = 4096;  // 8 MiB of frames per sending worker
 constexpr size_t kFlowSlots = size_t{1} << 16;
 constexpr TimestampNs kPublishEveryNs = kNanosPerSecond;
+constexpr TimestampNs kFastPublishNs = kNanosPerSecond / 10;
 constexpr TimestampNs kIdleAfterNs = kNanosPerSecond;  // then packet time moves with the wall
 constexpr int kPollMs = 50;
 constexpr TimestampNs kRecentAttackNs = 600 * kNanosPerSecond;  // > the IoT scan window
 constexpr size_t kMaxRecentAttacks = 1024;
+constexpr uint64_t kIotEvery = 5;  // snapshots
 
 }  // namespace
 
@@ -140,10 +144,20 @@ void ShardWorker::Run(const std::atomic<bool>& stop) {
         analyzer_->AdvanceTime(analyzer_->last_ts() + idle);
       }
     }
-    if (now >= next_publish_) {
+    const DdosDetector* detector = analyzer_->detector();
+    // A new attack is published at once (at most every 100 ms), the rest once a second.
+    const bool new_attack = detector != nullptr && detector->next_attack_id() != attacks_seen_ &&
+                            now >= last_publish_ + kFastPublishNs;
+    if (now >= next_publish_ || new_attack) {
       next_publish_ = now + kPublishEveryNs;
+      last_publish_ = now;
       SwitchAnalyzerIfPosted();
       Publish(false);
+      if (new_attack && wake_fd_ >= 0) {
+        const uint64_t one = 1;
+        // The control thread reads it; a full counter (never, in practice) only delays a tick.
+        [[maybe_unused]] const ssize_t n = write(wake_fd_, &one, sizeof(one));
+      }
     }
   }
   DrainInbound();
@@ -168,6 +182,7 @@ void ShardWorker::SwitchAnalyzerIfPosted() {
   Publish(true);
   analyzer_ = std::move(next);
   attack_cursor_ = 0;
+  attacks_seen_ = 1;
 }
 
 void ShardWorker::Publish(bool final) {
@@ -175,6 +190,7 @@ void ShardWorker::Publish(bool final) {
   analyzer_->Flush();
   std::vector<AttackRecord> attacks;
   if (DdosDetector* detector = analyzer_->mutable_detector()) {
+    attacks_seen_ = detector->next_attack_id();
     attacks = detector->ActiveAndEndedSince(&attack_cursor_);
     // Published once: the detector may forget them (memory stays bounded however long it runs).
     detector->ForgetEnded(attack_cursor_);
@@ -204,8 +220,10 @@ void ShardWorker::Publish(bool final) {
       ended_now.push_back(attacks[i]);
     }
   }
-  AnalysisReport report =
-      BuildAnalysisReport(*analyzer_, 0, std::move(attacks), std::move(dns), recent_attacks_);
+  // IoT findings every few seconds (and at the end): they cost a pass over every flagged source.
+  const bool iot = final || publishes_++ % kIotEvery == 0;
+  AnalysisReport report = BuildAnalysisReport(*analyzer_, 0, std::move(attacks), std::move(dns),
+                                              recent_attacks_, iot);
   recent_attacks_.insert(recent_attacks_.end(), ended_now.begin(), ended_now.end());
   ShardSnapshot snapshot;
   snapshot.shard = index_;

@@ -80,6 +80,8 @@ class ShardWorker {
   std::vector<ShardSnapshot> TakeSnapshots();
 
   const WorkerCounters& counters() const { return counters_; }
+  //! An eventfd to write when an attack starts, so the control thread publishes it at once.
+  void SetWakeFd(int fd) { wake_fd_ = fd; }
 
  private:
   void OnFrame(const RawPacket& packet);
@@ -103,6 +105,10 @@ class ShardWorker {
   WorkerCounters counters_;
 
   uint64_t attack_cursor_ = 0;
+  uint32_t attacks_seen_ = 1;     // the detector's next id when last published
+  TimestampNs last_publish_ = 0;  // monotonic
+  uint64_t publishes_ = 0;
+  int wake_fd_ = -1;
   //! Ended attacks kept (packet time, a scan window) as context for the IoT findings.
   std::vector<AttackRecord> recent_attacks_;
   TimestampNs last_activity_wall_ = 0;  // monotonic

@@ -27,122 +27,12 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from testlib import analyze, check, finish  # noqa: E402
+from testlib import FAILURES, analyze, check, finish  # noqa: E402
+from livelib import Daemon, Namespaces, attack_set, last_stats, live_attacks  # noqa: E402
 
-TAG = f"rp{os.getpid() % 100000}"
-NS_SEND, NS_RECV = f"{TAG}s", f"{TAG}r"
-VETH_SEND, VETH_RECV = f"{TAG}a", f"{TAG}b"
-
-
-def sh(*cmd, ns=None, **kw):
-    full = (["ip", "netns", "exec", ns] if ns else []) + list(cmd)
-    return subprocess.run(full, check=True, capture_output=True, text=True, **kw)
-
-
-def make_namespaces():
-    sh("ip", "netns", "add", NS_SEND)
-    sh("ip", "netns", "add", NS_RECV)
-    sh("ip", "link", "add", VETH_SEND, "type", "veth", "peer", "name", VETH_RECV)
-    sh("ip", "link", "set", VETH_SEND, "netns", NS_SEND)
-    sh("ip", "link", "set", VETH_RECV, "netns", NS_RECV)
-    for ns, dev in ((NS_SEND, VETH_SEND), (NS_RECV, VETH_RECV)):
-        # No IPv6 on the test link: its router solicitations would be frames not in the file.
-        sh("sysctl", "-qw", f"net.ipv6.conf.{dev}.disable_ipv6=1", ns=ns)
-        sh("ip", "link", "set", dev, "up", ns=ns)
-        sh("ip", "link", "set", "lo", "up", ns=ns)
-
-
-def remove_namespaces():
-    for ns in (NS_SEND, NS_RECV):
-        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
-
-
-class Daemon:
-    """`rampart run` with a config written from a dict; its EVE events read back."""
-
-    def __init__(self, rampart, workdir, name, config, ns=None):
-        self.dir = os.path.join(workdir, name)
-        os.makedirs(self.dir, exist_ok=True)
-        os.chmod(self.dir, 0o777)
-        self.eve = os.path.join(self.dir, "eve.json")
-        self.log = os.path.join(self.dir, "run.log")
-        config.setdefault("outputs", {})
-        config["outputs"].setdefault("eve", self.eve)
-        config["outputs"].setdefault("stats_interval", "1s")
-        self.config_path = os.path.join(self.dir, "rampart.yaml")
-        self.write_config(config)
-        cmd = (["ip", "netns", "exec", ns] if ns else []) + [rampart, "run", "--config",
-                                                           self.config_path]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
-                                     stderr=open(self.log, "w"))
-        self.wait_for_log("rampart run:")
-
-    def write_config(self, config):
-        with open(self.config_path, "w") as f:
-            json.dump(config, f)  # JSON is YAML
-
-    def wait_for_log(self, text, timeout=10):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if text in self.log_text():
-                return True
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.1)
-        check(False, f"{self.dir}: log never said {text!r}: {self.log_text()[-500:]}")
-        return False
-
-    def log_text(self):
-        with open(self.log) as f:
-            return f.read()
-
-    def events(self, event_type=None):
-        if not os.path.exists(self.eve):
-            return []
-        out = []
-        with open(self.eve) as f:
-            for line in f:
-                event = json.loads(line)
-                if event_type is None or event["event_type"] == event_type:
-                    out.append(event)
-        return out
-
-    def wait_for(self, predicate, timeout=15):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if predicate():
-                return True
-            time.sleep(0.2)
-        return False
-
-    def stop(self, sig=signal.SIGTERM):
-        self.proc.send_signal(sig)
-        try:
-            return self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            check(False, f"{self.dir}: no exit within 20 s of signal {sig}")
-            return None
-
-
-def attack_set(attacks):
-    """(target, first vector, direction) of each attack: what must match between analyze and run."""
-    return sorted({(a["target"], a["vectors"][0]["name"], a["direction"]) for a in attacks})
-
-
-def live_attacks(daemon, state):
-    return [e["attack"] for e in daemon.events("attack") if e["attack"]["state"] == state]
-
-
-def last_stats(daemon):
-    stats = daemon.events("stats")
-    return stats[-1]["stats"] if stats else {}
-
-
-def replay(path, topspeed=False):
-    speed = ["--topspeed"] if topspeed else []
-    out = sh("tcpreplay", "-q", *speed, "-i", VETH_SEND, path, ns=NS_SEND)
-    return out.stdout + out.stderr
+NETNS = Namespaces("rp")
+NS_SEND, NS_RECV = NETNS.send, NETNS.recv
+VETH_SEND, VETH_RECV = NETNS.veth_send, NETNS.veth_recv
 
 
 def test_af_packet_and_pcap(args, work, captures):
@@ -153,7 +43,7 @@ def test_af_packet_and_pcap(args, work, captures):
             daemon = Daemon(args.rampart, work, f"{method}-{name}",
                             {"sensor": {"interfaces": [VETH_RECV], "capture": method,
                                         "workers": workers}}, ns=NS_RECV)
-            replay(path)
+            NETNS.replay(path)
             daemon.wait_for(lambda: len(live_attacks(daemon, "end")) >= len(expected), 20)
             check(daemon.stop() == 0, f"{method}/{name}: exit code")
             started = live_attacks(daemon, "start")
@@ -184,7 +74,7 @@ def test_real_capture_findings(args, work):
     check("192.168.2.16" in offline, "analyze no longer finds the home-LAN scanner")
     daemon = Daemon(args.rampart, work, "real-lan",
                     {"sensor": {"interfaces": [VETH_RECV]}}, ns=NS_RECV)
-    replay(path, topspeed=True)
+    NETNS.replay(path, topspeed=True)
     daemon.wait_for(lambda: daemon.events("scan"), 10)
     daemon.stop()
     live = {e["scan"]["scanner"] for e in daemon.events("scan")}
@@ -353,7 +243,7 @@ def main():
                     "amplification", "--service", "ntp", "--attack-pps", "15000",
                     "--attack-start", "3", "--attack-duration", "4", "--sources", "500"],
                    check=True)
-    make_namespaces()
+    NETNS.create()
     try:
         test_af_packet_and_pcap(args, work, [("syn", flood), ("ntp-amp", amp)])
         test_real_capture_findings(args, work)
@@ -361,15 +251,10 @@ def main():
         test_operations(args, work, flood)
         test_kill9_history(args, work, flood)
     finally:
-        remove_namespaces()
-    if not FAILURES_LEFT():
+        NETNS.remove()
+    if not FAILURES:
         shutil.rmtree(work, ignore_errors=True)
     return finish("sensor")
-
-
-def FAILURES_LEFT():
-    from testlib import FAILURES
-    return FAILURES
 
 
 if __name__ == "__main__":
