@@ -13,6 +13,7 @@
 #include <cstring>
 #include <thread>
 
+#include "sensor/owned_counter.h"
 #include "sensor/wall_clock.h"
 
 namespace rampart::sensor {
@@ -108,7 +109,7 @@ bool FlowListener::Open(const std::vector<FlowListen>& listen, uint32_t buffer_m
 }
 
 void FlowListener::Emit(const PacketMeta& meta) {
-  counters_.chunks.fetch_add(1, std::memory_order_relaxed);
+  Bump(counters_.chunks);
   ShardWorker* owner = shards_[router_->ShardOf(meta, 0)];
   PacketMeta* slot = owner->flow_inbound().Reserve();
   // A burst of records outruns the shard for a moment: wait for it (the socket buffer holds the
@@ -118,7 +119,7 @@ void FlowListener::Emit(const PacketMeta& meta) {
     slot = owner->flow_inbound().Reserve();
   }
   if (slot == nullptr) {
-    counters_.queue_drops.fetch_add(1, std::memory_order_relaxed);
+    Bump(counters_.queue_drops);
     return;
   }
   *slot = meta;
@@ -142,7 +143,7 @@ void FlowListener::NoteBadInput(const IpAddress& exporter, const flow::FlowDecod
   if (total == 0) {
     return;
   }
-  counters_.malformed.fetch_add(total, std::memory_order_relaxed);
+  Bump(counters_.malformed, total);
   const std::string key = exporter.ToString();
   auto it = last_logged_.find(key);
   if (it != last_logged_.end() && now - it->second < kLogEveryNs) {
@@ -186,8 +187,7 @@ void FlowListener::ReadSocket(Socket& socket, TimestampNs now) {
         uint32_t overflow = 0;
         std::memcpy(&overflow, CMSG_DATA(c), sizeof(overflow));
         if (overflow > socket.last_overflow) {
-          counters_.socket_drops.fetch_add(overflow - socket.last_overflow,
-                                           std::memory_order_relaxed);
+          Bump(counters_.socket_drops, overflow - socket.last_overflow);
           socket.last_overflow = overflow;
         }
       }
@@ -198,8 +198,8 @@ void FlowListener::ReadSocket(Socket& socket, TimestampNs now) {
     const uint64_t records_before = collector_.records();
     collector_.LiveDatagram(exporter, exporter_port, arrival, buffers[i].data(),
                             messages[i].msg_len);
-    counters_.datagrams.fetch_add(1, std::memory_order_relaxed);
-    counters_.records.fetch_add(collector_.records() - records_before, std::memory_order_relaxed);
+    Bump(counters_.datagrams);
+    Bump(counters_.records, collector_.records() - records_before);
     NoteBadInput(exporter, before, now);
     collector_.ReleaseByRecordClock(emit);
   }

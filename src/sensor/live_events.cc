@@ -83,11 +83,11 @@ uint32_t LiveEvents::Attack(uint32_t shard, Json attack, TimestampNs now, std::v
                                 ? fmt::format("{}/dns/{}/{}", shard, attack.value("target", ""),
                                               attack.value("start", ""))
                                 : fmt::format("{}/{}", shard, attack.value("id", uint64_t{0}));
-  auto [it, inserted] = attack_ids_.emplace(local, next_id_);
+  auto [it, inserted] = attack_ids_.emplace(local, AttackId{next_id_, 0});
   if (inserted) {
     ++next_id_;
   }
-  const uint32_t id = it->second;
+  const uint32_t id = it->second.id;
   const bool running = attack.value("active", false);
   attack.erase("active");
   attack["id"] = id;
@@ -127,6 +127,7 @@ uint32_t LiveEvents::Attack(uint32_t shard, Json attack, TimestampNs now, std::v
     seen.ended = true;
     seen.emitted_at = now;
     --active_;
+    it->second.ended_at = now;  // forgotten an hour later (Prune): memory stays bounded
   }
   return id;
 }
@@ -164,6 +165,10 @@ void LiveEvents::Prune(TimestampNs now) {
     const bool old = now - it->second.emitted_at > kForgetEndedAfterNs;
     const bool attack = it->first.rfind("attack/", 0) == 0;
     it = old && (!attack || it->second.ended) ? seen_.erase(it) : std::next(it);
+  }
+  for (auto it = attack_ids_.begin(); it != attack_ids_.end();) {
+    const bool old = it->second.ended_at != 0 && now - it->second.ended_at > kForgetEndedAfterNs;
+    it = old ? attack_ids_.erase(it) : std::next(it);
   }
 }
 

@@ -57,7 +57,11 @@ class LiveEvents {
   uint32_t next_id_ = 1;
   size_t active_ = 0;
   //! "shard/id" (detector) or "shard/dns/target/start" (water torture) -> the sensor's id.
-  std::map<std::string, uint32_t> attack_ids_;
+  struct AttackId {
+    uint32_t id = 0;
+    TimestampNs ended_at = 0;  // packet time its end was emitted; 0 while it runs
+  };
+  std::map<std::string, AttackId> attack_ids_;
   std::unordered_map<std::string, Seen> seen_;  // by EveEventKey
   TimestampNs last_prune_ = 0;
 };

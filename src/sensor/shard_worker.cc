@@ -9,6 +9,7 @@
 #include "decode/packet_decoder.h"
 #include "output/report_builder.h"
 #include "output/report_json.h"
+#include "sensor/owned_counter.h"
 #include "sensor/wall_clock.h"
 
 namespace rampart::sensor {
@@ -58,7 +59,7 @@ void ShardWorker::Connect(const std::vector<ShardWorker*>& peers) {
 }
 
 void ShardWorker::OnFrame(const RawPacket& packet) {
-  counters_.frames_read.fetch_add(1, std::memory_order_relaxed);
+  Bump(counters_.frames_read);
   uint32_t owner = index_;
   if (shards_ > 1) {
     // The one extra decode of the sharded path: the owner decodes the frame again.
@@ -67,12 +68,12 @@ void ShardWorker::OnFrame(const RawPacket& packet) {
   }
   if (owner == index_) {
     analyzer_->Process(packet);
-    counters_.frames_analyzed.fetch_add(1, std::memory_order_relaxed);
+    Bump(counters_.frames_analyzed);
     return;
   }
   FrameSlot* slot = outbound_[owner]->Reserve();
   if (slot == nullptr) {
-    counters_.pass_drops.fetch_add(1, std::memory_order_relaxed);
+    Bump(counters_.pass_drops);
     return;
   }
   slot->ts_ns = packet.ts_ns;
@@ -81,7 +82,7 @@ void ShardWorker::OnFrame(const RawPacket& packet) {
   slot->link_type = packet.link_type;
   std::memcpy(slot->data, packet.data, slot->cap_len);
   outbound_[owner]->Commit();
-  counters_.passed_out.fetch_add(1, std::memory_order_relaxed);
+  Bump(counters_.passed_out);
 }
 
 bool ShardWorker::DrainInbound() {
@@ -100,14 +101,14 @@ bool ShardWorker::DrainInbound() {
       packet.link_type = slot->link_type;
       analyzer_->Process(packet);
       ring.Pop();
-      counters_.frames_analyzed.fetch_add(1, std::memory_order_relaxed);
+      Bump(counters_.frames_analyzed);
       any = true;
     }
   }
   while (const PacketMeta* meta = flow_inbound_.Front()) {
     analyzer_->ProcessFlowRecord(*meta);
     flow_inbound_.Pop();
-    counters_.flow_records.fetch_add(1, std::memory_order_relaxed);
+    Bump(counters_.flow_records);
     any = true;
   }
   return any;
@@ -222,8 +223,8 @@ void ShardWorker::Publish(bool final) {
   }
   // IoT findings every few seconds (and at the end): they cost a pass over every flagged source.
   const bool iot = final || publishes_++ % kIotEvery == 0;
-  AnalysisReport report = BuildAnalysisReport(*analyzer_, 0, std::move(attacks), std::move(dns),
-                                              recent_attacks_, iot);
+  AnalysisReport report =
+      BuildAnalysisReport(*analyzer_, 0, std::move(attacks), std::move(dns), recent_attacks_, iot);
   recent_attacks_.insert(recent_attacks_.end(), ended_now.begin(), ended_now.end());
   ShardSnapshot snapshot;
   snapshot.shard = index_;
