@@ -39,8 +39,10 @@ kill -TERM $pid
 wait $pid
 trap - EXIT
 echo "--- EVE events ($dir/eve.json):"
+echo "(attack times are the flow records' own: softflowd -r dates flows by its own clock)"
 python3 - "$dir/eve.json" <<'EOF'
 import json, sys
+last_stats = None
 for line in open(sys.argv[1]):
     e = json.loads(line)
     kind, body = e["event_type"], e[e["event_type"]]
@@ -56,6 +58,10 @@ for line in open(sys.argv[1]):
             print(f'{"":34}would announce: {a["text"]}{cover}')
     elif kind == "stats":
         f = body["flows"]
+        shown = (f["records"], f["socket_drops"], body["attacks"]["started"])
+        if shown == last_stats:
+            continue  # one a second: only the changes
+        last_stats = shown
         print(f'{e["timestamp"]}  stats  {f["records"]} flow records, {f["socket_drops"]} socket '
               f'drops, {body["attacks"]["started"]} attack(s)')
     else:
