@@ -5,7 +5,9 @@
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -59,6 +61,26 @@ bool AfPacketSource::Open(const Options& options, std::string* error) {
   fd_ = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
   if (fd_ < 0) {
     return fail("socket(AF_PACKET) (needs CAP_NET_RAW)");
+  }
+  // What the frames start with: Ethernet (and loopback, which Linux frames the same way), or
+  // the IP header itself (tun devices, ARPHRD_NONE). Anything else is libpcap's to handle.
+  ifreq request{};
+  std::strncpy(request.ifr_name, options.interface.c_str(), IFNAMSIZ - 1);
+  if (ioctl(fd_, SIOCGIFHWADDR, &request) != 0) {
+    return fail("SIOCGIFHWADDR");
+  }
+  switch (request.ifr_hwaddr.sa_family) {
+    case ARPHRD_ETHER:
+    case ARPHRD_LOOPBACK:
+      link_type_ = static_cast<uint16_t>(LinkType::kEthernet);
+      break;
+    case ARPHRD_NONE:
+      link_type_ = static_cast<uint16_t>(LinkType::kRaw);
+      break;
+    default:
+      *error = interface_ + ": link type " + std::to_string(request.ifr_hwaddr.sa_family) +
+               " is not Ethernet or raw IP: use `capture: pcap` for it";
+      return false;
   }
   int version = TPACKET_V3;
   if (setsockopt(fd_, SOL_PACKET, PACKET_VERSION, &version, sizeof(version)) != 0) {
@@ -167,7 +189,7 @@ bool AfPacketSource::NextFrame(size_t* offset, uint32_t* remaining, RawPacket* p
   packet->data = reinterpret_cast<const uint8_t*>(frame) + frame->tp_mac;
   packet->cap_len = frame->tp_snaplen;
   packet->wire_len = frame->tp_len;
-  packet->link_type = static_cast<uint16_t>(LinkType::kEthernet);
+  packet->link_type = link_type_;
   --*remaining;
   if (*remaining > 0) {
     if (frame->tp_next_offset == 0) {

@@ -71,6 +71,7 @@ class AfPacketSource {
   uint32_t block_size_ = 0;
   uint32_t block_count_ = 0;
   uint32_t block_ = 0;  // the next block to read
+  uint16_t link_type_ = 0;
   std::string interface_;
   CaptureCounters counters_;
 };

@@ -296,6 +296,18 @@ nlohmann::ordered_json Sensor::StatsEvent() const {
     packets += shard_capture_[i].value("packets", uint64_t{0});
     bytes += shard_capture_[i].value("bytes", uint64_t{0});
   }
+  // The protocol mix in packets, summed over the shards (a wrong link type shows as undecoded).
+  Json protocols = Json::object();
+  for (const char* name : {"ipv4", "ipv6", "tcp", "udp", "icmp", "icmpv6", "gre", "undecoded"}) {
+    uint64_t n = 0;
+    for (const auto& capture : shard_capture_) {
+      const auto it = capture.find("protocols");
+      if (it != capture.end() && it->contains(name)) {
+        n += (*it)[name].value("packets", uint64_t{0});
+      }
+    }
+    protocols[name] = n;
+  }
   const FlowListenerCounters& f = flows_->counters();
   const notify::NotifierCounters n = outputs_.notifier_counters();
   const TimestampNs wall = WallNowNs();
@@ -304,6 +316,7 @@ nlohmann::ordered_json Sensor::StatsEvent() const {
       {"workers", workers_.size()},
       {"packets", packets},
       {"bytes", bytes},
+      {"protocols", protocols},
       {"capture",
        {{"frames_read", read},
         {"frames_analyzed", analyzed},

@@ -28,7 +28,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from testlib import FAILURES, analyze, check, finish  # noqa: E402
-from livelib import Daemon, Namespaces, attack_set, last_stats, live_attacks  # noqa: E402
+from livelib import Daemon, Namespaces, attack_set, last_stats, live_attacks, sh  # noqa: E402
 
 NETNS = Namespaces("rp")
 NS_SEND, NS_RECV = NETNS.send, NETNS.recv
@@ -65,6 +65,39 @@ def test_af_packet_and_pcap(args, work, captures):
                 check(a["detection_latency_s"] <= 2.0,
                       f"{method}/{name}: detected {a['detection_latency_s']} s after the start")
             print(f"{method} x{workers} {name}: {attack_set(started)}")
+
+
+TUN_HOLDER = """
+import fcntl, os, struct, subprocess, sys, time
+fd = os.open("/dev/net/tun", os.O_RDWR)
+fcntl.ioctl(fd, 0x400454CA, struct.pack("16sH", sys.argv[1].encode(), 0x0001 | 0x1000))
+subprocess.run(["ip", "addr", "add", "10.77.0.1/24", "dev", sys.argv[1]], check=True)
+subprocess.run(["ip", "link", "set", sys.argv[1], "up"], check=True)
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_tun_interface(args, work):
+    """A tun device (raw IP, no Ethernet header) through AF_PACKET: decoded as IP."""
+    ns, dev = f"{NS_RECV}t", f"{VETH_RECV}t"
+    sh("ip", "netns", "add", ns)
+    try:
+        holder = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", TUN_HOLDER,
+                                   dev], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        check(holder.stdout.readline().strip() == "ready", "tun device not created")
+        daemon = Daemon(args.rampart, work, "tun", {"sensor": {"interfaces": [dev]}}, ns=ns)
+        subprocess.run(["ip", "netns", "exec", ns, "ping", "-c", "5", "-i", "0.2", "-W", "1",
+                        "10.77.0.2"], capture_output=True)
+        time.sleep(1.5)
+        check(daemon.stop() == 0, "tun: exit code")
+        protocols = last_stats(daemon).get("protocols", {})
+        check(protocols.get("ipv4", 0) >= 5 and protocols.get("icmp", 0) >= 5 and
+              protocols.get("undecoded", 1) == 0, f"tun frames not decoded as IP: {protocols}")
+        holder.stdin.close()
+        holder.wait(timeout=5)
+    finally:
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
 
 
 def test_real_capture_findings(args, work):
@@ -247,6 +280,7 @@ def main():
     try:
         test_af_packet_and_pcap(args, work, [("syn", flood), ("ntp-amp", amp)])
         test_real_capture_findings(args, work)
+        test_tun_interface(args, work)
         test_flows(args, work, flood)
         test_operations(args, work, flood)
         test_kill9_history(args, work, flood)
