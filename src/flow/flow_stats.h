@@ -2,6 +2,8 @@
 // Named counters of the flow decoders: every datagram, record, malformed or dropped case has one
 // (docs/flow.md lists them). Plain integers owned by one worker, merged on the tick. Names are
 // part of the report contract: add new ones, never rename.
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -129,6 +131,16 @@ struct FlowDecodeStats {
 #define RAMPART_FLOW_VISIT(member, name) visit(name, member);
     RAMPART_FLOW_STATS(RAMPART_FLOW_VISIT)
 #undef RAMPART_FLOW_VISIT
+  }
+  //! How many counters there are, and their values in list order (no allocation).
+#define RAMPART_FLOW_ONE(member, name) +1
+  static constexpr size_t kCount = 0 RAMPART_FLOW_STATS(RAMPART_FLOW_ONE);
+#undef RAMPART_FLOW_ONE
+  std::array<uint64_t, kCount> Values() const {
+    std::array<uint64_t, kCount> out{};
+    size_t i = 0;
+    ForEach([&](const char*, uint64_t value) { out[i++] = value; });
+    return out;
   }
   void Merge(const FlowDecodeStats& other) {
 #define RAMPART_FLOW_MERGE(member, name) member += other.member;

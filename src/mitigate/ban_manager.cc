@@ -281,6 +281,7 @@ void BanManager::OnAttack(const Json& attack, TimestampNs now) {
   ban.attack = {{"target", target},
                 {"direction", attack.value("direction", "incoming")},
                 {"packets", attack.value("packets", uint64_t{0})},
+                {"peak_pps", attack.value("peak_pps", 0.0)},
                 {"vectors", attack.value("vectors", Json::array())},
                 {"top_sources", attack.value("top_sources", Json::array())},
                 {"top_source_ports", attack.value("top_source_ports", Json::array())},

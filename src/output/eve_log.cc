@@ -33,10 +33,16 @@ std::string Field(const Json& body, const char* name) {
 std::string EveEventKey(const Json& event) {
   const std::string type = event.value("event_type", "");
   const auto body_it = event.find(type);
-  if (type.empty() || body_it == event.end() || !body_it->is_object()) {
+  if (type.empty() || body_it == event.end()) {
     return "";
   }
-  const Json& b = *body_it;
+  return EveRecordKey(type, *body_it);
+}
+
+std::string EveRecordKey(std::string_view type, const Json& b) {
+  if (!b.is_object()) {
+    return "";
+  }
   if (type == "attack") {
     return "attack/" + (b.contains("uid") ? Field(b, "uid") : Field(b, "id"));
   }

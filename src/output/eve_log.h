@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "output/analysis_report.h"
@@ -20,6 +21,8 @@ std::vector<nlohmann::ordered_json> EveEvents(const nlohmann::ordered_json& repo
 //! <user>", "dns_attack/<kind>/<zone>/<start>", "infected_device/<address>"; "" for stats and
 //! unknown types. The live sensor diffs its snapshots by it and the history keys its rows by it.
 std::string EveEventKey(const nlohmann::ordered_json& event);
+//! The same key from the event's type and record, without building the event.
+std::string EveRecordKey(std::string_view type, const nlohmann::ordered_json& record);
 
 //! Writes EveEvents(report) to `path`, one per line. False with `error` when it cannot.
 bool WriteEve(const nlohmann::ordered_json& report, const std::string& path, std::string* error);

@@ -128,18 +128,21 @@ void FlowListener::Emit(const PacketMeta& meta) {
 
 void FlowListener::NoteBadInput(const IpAddress& exporter, const flow::FlowDecodeStats& before,
                                 TimestampNs now) {
-  std::string what;
+  using Values = std::array<uint64_t, flow::FlowDecodeStats::kCount>;
+  // Which counters name a malformed case, by position: worked out once, not per datagram.
+  static const std::array<bool, flow::FlowDecodeStats::kCount> kMalformed = [] {
+    std::array<bool, flow::FlowDecodeStats::kCount> out{};
+    size_t i = 0;
+    flow::FlowDecodeStats{}.ForEach(
+        [&](const char* name, uint64_t) { out[i++] = !flow::IsInformationalFlowCounter(name); });
+    return out;
+  }();
+  const Values was = before.Values();
+  const Values is = collector_.stats().Values();
   uint64_t total = 0;
-  std::vector<uint64_t> was;
-  before.ForEach([&](const char*, uint64_t value) { was.push_back(value); });
-  size_t i = 0;
-  collector_.stats().ForEach([&](const char* name, uint64_t value) {
-    if (value > was[i] && !flow::IsInformationalFlowCounter(name)) {
-      total += value - was[i];
-      what += what.empty() ? name : std::string(", ") + name;
-    }
-    ++i;
-  });
+  for (size_t i = 0; i < was.size(); ++i) {
+    total += kMalformed[i] ? is[i] - was[i] : 0;
+  }
   if (total == 0) {
     return;
   }
@@ -153,6 +156,14 @@ void FlowListener::NoteBadInput(const IpAddress& exporter, const flow::FlowDecod
     last_logged_.clear();  // a flood of spoofed exporters must not grow this without bound
   }
   last_logged_[key] = now;
+  std::string what;  // the counters that moved, for the log line only
+  size_t i = 0;
+  collector_.stats().ForEach([&](const char* name, uint64_t) {
+    if (kMalformed[i] && is[i] > was[i]) {
+      what += what.empty() ? name : std::string(", ") + name;
+    }
+    ++i;
+  });
   spdlog::warn("flow exporter {}: bad input ({}); counted, logged at most once a minute", key,
                what);
 }

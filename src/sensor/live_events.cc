@@ -92,8 +92,7 @@ uint32_t LiveEvents::Attack(uint32_t shard, Json attack, TimestampNs now, std::v
   attack.erase("active");
   attack["id"] = id;
   attack["uid"] = fmt::format("{}-{}", run_id_, id);
-  const Json probe = Event("", "attack", attack);
-  Seen& seen = seen_[EveEventKey(probe)];
+  Seen& seen = seen_[EveRecordKey("attack", attack)];
   if (seen.ended) {
     return id;
   }
@@ -134,8 +133,7 @@ uint32_t LiveEvents::Attack(uint32_t shard, Json attack, TimestampNs now, std::v
 
 void LiveEvents::Finding(const char* type, const Json& record, TimestampNs now,
                          std::vector<Json>* events) {
-  const Json event_probe = Event("", type, record);
-  const std::string key = EveEventKey(event_probe);
+  const std::string key = EveRecordKey(type, record);
   if (key.empty()) {
     return;
   }

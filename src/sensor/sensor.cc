@@ -226,11 +226,16 @@ void Sensor::Mitigate(std::vector<nlohmann::ordered_json>* events,
   bans_->Tick(now);
   // With the ban manager on, ban and unban are the bans' (attack_details stays the attack's).
   std::erase_if(*changes, [](const AttackChange& c) { return c.action != "attack_details"; });
+  TakeBanDecisions(events, changes);
+}
+
+void Sensor::TakeBanDecisions(std::vector<nlohmann::ordered_json>* events,
+                              std::vector<AttackChange>* changes) {
   for (auto& notice : bans_->TakeNotices()) {
-    const auto& ban = notice.ban;
-    nlohmann::ordered_json record = ban;
-    const auto& attack = ban.at("attack");
-    record["direction"] = ban.value("origin", "") == "device" ? "outgoing" : "incoming";
+    // What the notify script's arguments are made of: the direction and the attack's rate.
+    nlohmann::ordered_json record = notice.ban;
+    const auto& attack = notice.ban.at("attack");
+    record["direction"] = notice.ban.value("origin", "") == "device" ? "outgoing" : "incoming";
     record["peak_pps"] = attack.is_object() ? attack.value("peak_pps", 0.0) : 0.0;
     changes->push_back({notice.action, std::move(record)});
   }
@@ -246,14 +251,9 @@ nlohmann::ordered_json Sensor::Control(const nlohmann::ordered_json& request) {
   nlohmann::ordered_json reply =
       mitigate::HandleBanRequest(*bans_, request, config_.mitigation.dry_run, WallNowNs());
   // The decision's event goes out now, not at the next tick.
-  std::vector<nlohmann::ordered_json> events = bans_->TakeEvents();
+  std::vector<nlohmann::ordered_json> events;
   std::vector<AttackChange> changes;
-  for (auto& notice : bans_->TakeNotices()) {
-    nlohmann::ordered_json record = notice.ban;
-    record["direction"] = "incoming";
-    record["peak_pps"] = 0.0;
-    changes.push_back({notice.action, std::move(record)});
-  }
+  TakeBanDecisions(&events, &changes);
   outputs_.Publish(events, changes);
   return reply;
 }

@@ -47,6 +47,9 @@ class Sensor {
   void Tick(bool final);
   //! The ban manager's part of a tick: attack and device events in, ban events and notices out.
   void Mitigate(std::vector<nlohmann::ordered_json>* events, std::vector<AttackChange>* changes);
+  //! The ban manager's events and its ban/unban notices (for the notifier), taken.
+  void TakeBanDecisions(std::vector<nlohmann::ordered_json>* events,
+                        std::vector<AttackChange>* changes);
   nlohmann::ordered_json Control(const nlohmann::ordered_json& request);
   bool StartMitigation(std::string* error);
   void Reload();

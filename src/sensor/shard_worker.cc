@@ -141,8 +141,13 @@ void ShardWorker::Run(const std::atomic<bool>& stop) {
       // Quiet: packet time moves on with the wall clock, from the last packet's time, so an
       // attack that stops is ended on time and a replayed capture keeps its own clock.
       const TimestampNs idle = now - last_activity_wall_;
-      if (idle >= kIdleAfterNs && analyzer_->last_ts() != 0) {
-        analyzer_->AdvanceTime(analyzer_->last_ts() + idle);
+      // Only when a new second of packet time begins: the detectors judge whole seconds, and
+      // the DNS detector's pass over its zones need not run on every idle poll.
+      const TimestampNs clock = analyzer_->last_ts() + idle;
+      if (idle >= kIdleAfterNs && analyzer_->last_ts() != 0 &&
+          clock / kNanosPerSecond != advanced_second_) {
+        advanced_second_ = clock / kNanosPerSecond;
+        analyzer_->AdvanceTime(clock);
       }
     }
     const DdosDetector* detector = analyzer_->detector();

@@ -112,6 +112,7 @@ class ShardWorker {
   //! Ended attacks kept (packet time, a scan window) as context for the IoT findings.
   std::vector<AttackRecord> recent_attacks_;
   TimestampNs last_activity_wall_ = 0;  // monotonic
+  int64_t advanced_second_ = 0;         // the packet second the idle clock last reached
   TimestampNs next_publish_ = 0;        // monotonic
 
   std::mutex mailbox_mutex_;  // off the hot path: once a second, and on reload
